@@ -1,0 +1,185 @@
+"""A small demo dataset: a few facilities and one account per role, with known passwords."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .database import utcnow
+from .extensions import db
+from .orgunits import services as orgunits
+from .orgunits.models import Facility, FacilityType, OperationalDistrict, Province
+from .users import services as users
+from .users.models import Cadre, Role, Sex, User
+
+DISTRICTS = (
+    ("OD-TK-DK", "21", "ស្រុកប្រតិបត្តិដូនកែវ", "Daun Keo"),
+    ("OD-TK-KV", "21", "ស្រុកប្រតិបត្តិគិរីវង់", "Kirivong"),
+    ("OD-SR-SR", "17", "ស្រុកប្រតិបត្តិសៀមរាប", "Siem Reap"),
+    ("OD-PP-CC", "12", "ស្រុកប្រតិបត្តិច្បារអំពៅ", "Chbar Ampov"),
+)
+FACILITIES = (
+    (
+        "NMCHC",
+        "មជ្ឈមណ្ឌលជាតិគាំពារមាតា និងទារក",
+        "National Maternal and Child Health Centre",
+        FacilityType.NATIONAL_HOSPITAL,
+        "12",
+        None,
+    ),
+    (
+        "TK-PRH",
+        "មន្ទីរពេទ្យបង្អែកខេត្តតាកែវ",
+        "Takeo Provincial Referral Hospital",
+        FacilityType.PROVINCIAL_REFERRAL_HOSPITAL,
+        "21",
+        "OD-TK-DK",
+    ),
+    (
+        "TK-KV-RH",
+        "មន្ទីរពេទ្យបង្អែកគិរីវង់",
+        "Kirivong Referral Hospital",
+        FacilityType.REFERRAL_HOSPITAL_CPA2,
+        "21",
+        "OD-TK-KV",
+    ),
+    (
+        "TK-HC-ATS",
+        "មណ្ឌលសុខភាពអង្គតាសោម",
+        "Angk Ta Saom Health Centre",
+        FacilityType.HEALTH_CENTRE,
+        "21",
+        "OD-TK-DK",
+    ),
+    (
+        "TK-HC-PL",
+        "មណ្ឌលសុខភាពព្រៃល្វា",
+        "Prey Lvea Health Centre",
+        FacilityType.HEALTH_CENTRE,
+        "21",
+        "OD-TK-DK",
+    ),
+    (
+        "SR-HC-SN",
+        "មណ្ឌលសុខភាពស្រង៉ែ",
+        "Sra Ngae Health Centre",
+        FacilityType.HEALTH_CENTRE,
+        "17",
+        "OD-SR-SR",
+    ),
+    (
+        "RTC-TK",
+        "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលភូមិភាគតាកែវ",
+        "Takeo Regional Training Centre",
+        FacilityType.TRAINING_INSTITUTION,
+        "21",
+        None,
+    ),
+)
+# (username, password, roles, family km, given km, family en, given en, sex, cadre, facility)
+ACCOUNTS = (
+    (
+        "admin",
+        "demo-admin-2026",
+        {Role.ADMIN},
+        "ចាន់",
+        "សុភា",
+        "CHAN",
+        "Sophea",
+        Sex.FEMALE,
+        None,
+        "NMCHC",
+    ),
+    (
+        "instructor",
+        "demo-instructor-2026",
+        {Role.INSTRUCTOR},
+        "លី",
+        "វណ្ណា",
+        "LY",
+        "Vanna",
+        Sex.FEMALE,
+        "MIDWIFE",
+        "RTC-TK",
+    ),
+    (
+        "officer",
+        "demo-officer-2026",
+        {Role.OFFICER},
+        "ហេង",
+        "សុវណ្ណ",
+        "HENG",
+        "Sovann",
+        Sex.MALE,
+        None,
+        "NMCHC",
+    ),
+    (
+        "assessor",
+        "demo-assessor-2026",
+        {Role.QUALITY_ASSESSOR},
+        "សុខ",
+        "ពិសិដ្ឋ",
+        "SOK",
+        "Piseth",
+        Sex.MALE,
+        "NURSE",
+        "TK-PRH",
+    ),
+    (
+        "trainee",
+        "demo-trainee-2026",
+        {Role.TRAINEE},
+        "កែវ",
+        "ស្រីមុំ",
+        "KEO",
+        "Sreymom",
+        Sex.FEMALE,
+        "MIDWIFE",
+        "TK-HC-ATS",
+    ),
+)
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    return [(a[0], a[1], ", ".join(sorted(str(r.label) for r in a[2]))) for a in ACCOUNTS]
+
+
+def is_loaded() -> bool:
+    return (
+        db.session.scalar(sa.select(User.id).where(User.username == "admin").limit(1)) is not None
+    )
+
+
+def load() -> None:
+    """Add the demo facilities and accounts (the caller commits)."""
+    now = utcnow()
+    province = {p.code: p.id for p in db.session.scalars(sa.select(Province))}
+    for code, pcode, km, en in DISTRICTS:
+        if not db.session.scalar(
+            sa.select(OperationalDistrict.id).where(OperationalDistrict.code == code)
+        ):
+            orgunits.save_district(None, orgunits.DistrictData(code, province[pcode], km, en))
+    district = dict(
+        db.session.execute(sa.select(OperationalDistrict.code, OperationalDistrict.id)).all()
+    )
+    for code, km, en, kind, pcode, dcode in FACILITIES:
+        if not db.session.scalar(sa.select(Facility.id).where(Facility.code == code)):
+            orgunits.save_facility(
+                None,
+                orgunits.FacilityData(code, km, en, kind, province[pcode], district.get(dcode)),
+            )
+    facility = dict(db.session.execute(sa.select(Facility.code, Facility.id)).all())
+    cadre = dict(db.session.execute(sa.select(Cadre.code, Cadre.id)).all())
+    for username, password, roles, fkm, gkm, fen, gen, sex, cadre_code, facility_code in ACCOUNTS:
+        data = users.UserData(
+            username=username,
+            family_name_km=fkm,
+            given_name_km=gkm,
+            family_name_en=fen,
+            given_name_en=gen,
+            sex=sex,
+            roles=set(roles),
+            cadre_id=cadre.get(cadre_code),
+            facility_id=facility[facility_code],
+        )
+        users.create_user(None, data, now, password=password)

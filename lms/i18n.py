@@ -1,0 +1,105 @@
+"""Language selection and the Khmer-specific formatting Babel does not do for us."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+
+_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+
+KHMER_MONTHS = (
+    "មករា",
+    "កុម្ភៈ",
+    "មីនា",
+    "មេសា",
+    "ឧសភា",
+    "មិថុនា",
+    "កក្កដា",
+    "សីហា",
+    "កញ្ញា",
+    "តុលា",
+    "វិច្ឆិកា",
+    "ធ្នូ",
+)
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LMS_LANGUAGES"])
+
+
+def select_locale() -> str:
+    """The user's saved preference, then the switcher's cookie, then the browser; Khmer last.
+
+    Outside a request (commands), the shell's LANG decides: Khmer for km*, else English.
+    """
+    languages = supported_languages()
+    if not has_request_context():
+        return "km" if os.environ.get("LANG", "").startswith("km") else "en"
+    if current_user and current_user.is_authenticated:
+        preferred = current_user.preferred_language
+        if preferred in languages:
+            return preferred
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "km"
+
+
+def khmer_digits(value) -> str:
+    """Write the Latin digits of `value` as Khmer digits (០-៩)."""
+    return str(value).translate(_KHMER_DIGITS)
+
+
+def localised_digits(value, language: str | None = None) -> str:
+    """Khmer digits in Khmer, Latin digits otherwise."""
+    language = language or current_language()
+    return khmer_digits(value) if language == "km" else str(value)
+
+
+def official_date_km(day: date | datetime) -> str:
+    """`ថ្ងៃទី២៤ ខែវិច្ឆិកា ឆ្នាំ២០២៦`: the date as official Khmer documents write it."""
+    return (
+        f"ថ្ងៃទី{khmer_digits(day.day)} ខែ{KHMER_MONTHS[day.month - 1]} ឆ្នាំ{khmer_digits(day.year)}"
+    )
+
+
+def official_date_line_km(place: str, day: date | datetime) -> str:
+    """`ធ្វើនៅភ្នំពេញ ថ្ងៃទី២៤ ខែវិច្ឆិកា ឆ្នាំ២០២៦`."""
+    return f"ធ្វើនៅ{place} {official_date_km(day)}"
+
+
+def format_date(day: date | datetime | None, language: str | None = None, fmt="medium") -> str:
+    """A date in the reader's language; Khmer month names in Khmer."""
+    if day is None:
+        return ""
+    return babel_format_date(day, fmt, locale=language or current_language())
+
+
+def localised(obj, field: str, language: str | None = None):
+    """`obj.<field>_km` or `obj.<field>_en` for the reader's language, falling back to the other."""
+    language = language or current_language()
+    first, second = ("km", "en") if language == "km" else ("en", "km")
+    return getattr(obj, f"{field}_{first}", None) or getattr(obj, f"{field}_{second}", None) or ""
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["khmer_digits"] = khmer_digits
+    app.jinja_env.filters["digits"] = localised_digits
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["official_date_km"] = official_date_km
+    app.jinja_env.globals["localised"] = localised
+    app.jinja_env.globals["current_language"] = current_language

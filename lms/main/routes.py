@@ -1,0 +1,64 @@
+"""The home page, the language switcher and one's own account."""
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.access import login_required, public
+from ..auth.routes import safe_next
+from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE
+from ..users import services as users
+from ..users.models import Role
+from .home import Link, Panel, nav_items, panels_for, register_panel
+
+bp = Blueprint("main", __name__)
+
+register_panel(
+    Panel(
+        _l("My account"),
+        frozenset(),
+        lambda _user: [
+            Link(_l("My details"), "main.account", _l("Name, cadre, licence and workplace")),
+            Link(_l("Change password"), "auth.change_password"),
+        ],
+        order=99,
+    )
+)
+
+
+@bp.app_context_processor
+def _template_globals():
+    return {"roles": Role, "nav_items": nav_items}
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("main/home.html", panels=panels_for(current_user))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("main/account.html", user=current_user)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    language = request.form.get("language", "")
+    response = redirect(safe_next(request.form.get("next")))
+    if language in current_app.config["LMS_LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+        if current_user.is_authenticated:
+            users.set_preferred_language(current_user, language)
+            db.session.commit()
+    return response

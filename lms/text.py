@@ -1,0 +1,27 @@
+"""Text normalisation: everything people type is stored as stripped NFC Unicode."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def normalise(value: str | None) -> str | None:
+    """NFC-normalise and strip; an empty result becomes None."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value).strip()
+    return value or None
+
+
+def nfc_filter(value):
+    """A WTForms filter: NFC and strip strings, leave other values alone."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def has_khmer(value: str | None) -> bool:
+    """True when the text holds at least one Khmer letter."""
+    return bool(value) and any(
+        "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff" for ch in value
+    )

@@ -1,0 +1,114 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import CheckboxListField, Form, choices
+from .models import Role, Sex
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class UserForm(Form):
+    username = StringField(
+        _l("Login name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("Small Latin letters and digits, e.g. sok.dara"),
+        render_kw={"autocapitalize": "none", "autocomplete": "off"},
+    )
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
+    family_name_km = StringField(
+        _l("Family name in Khmer"), validators=[DataRequired(), Length(max=100)]
+    )
+    given_name_km = StringField(
+        _l("Given name in Khmer"), validators=[DataRequired(), Length(max=100)]
+    )
+    family_name_en = StringField(
+        _l("Family name in Latin script"), validators=[DataRequired(), Length(max=100)]
+    )
+    given_name_en = StringField(
+        _l("Given name in Latin script"), validators=[DataRequired(), Length(max=100)]
+    )
+    sex = RadioField(_l("Sex"), choices=Sex.choices(), validators=[DataRequired()])
+    date_of_birth = DateField(_l("Date of birth (optional)"), validators=[Optional()])
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    cadre_id = SelectField(_l("Cadre"), coerce=optional_int, validators=[Optional()])
+    council_id = SelectField(
+        _l("Professional council"),
+        coerce=optional_int,
+        validators=[Optional()],
+        description=_l("Leave empty to use the cadre's council."),
+    )
+    licence_number = StringField(
+        _l("Registration (licence) number"), validators=[Optional(), Length(max=40)]
+    )
+    facility_id = SelectField(_l("Workplace"), coerce=optional_int, validators=[Optional()])
+    preferred_language = SelectField(
+        _l("Preferred language"),
+        choices=choices((("km", "ខ្មែរ"), ("en", "English")), _l("As chosen in the browser")),
+        validators=[Optional()],
+    )
+    roles = CheckboxListField(
+        _l("Roles"),
+        choices=Role.choices(),
+        validators=[DataRequired(_l("Choose at least one role."))],
+    )
+
+    def set_choices(self, cadres, councils, facilities) -> None:
+        from ..i18n import localised
+
+        self.cadre_id.choices = choices(((c.id, localised(c, "name")) for c in cadres), "—")
+        self.council_id.choices = choices(((c.id, localised(c, "name")) for c in councils), "—")
+        self.facility_id.choices = choices(
+            ((f.id, f"{localised(f, 'name')} ({f.code})") for f in facilities), "—"
+        )
+
+
+class UserFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Name in Khmer or Latin script, login name, phone or licence"),
+    )
+    role = SelectField(
+        _l("Role"), choices=[*choices((), _l("Any role")), *Role.choices()], validators=[Optional()]
+    )
+    sex = SelectField(
+        _l("Sex"), choices=[*choices((), _l("Any")), *Sex.choices()], validators=[Optional()]
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=choices((("active", _l("Active")), ("inactive", _l("Deactivated"))), _l("Any")),
+        validators=[Optional()],
+    )
+
+
+class CsvImportForm(Form):
+    file = FileField(
+        _l("CSV file"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["csv"], _l("Choose a .csv file.")),
+        ],
+    )
+
+
+class CadreForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=30)])
+    name_km = StringField(_l("Name in Khmer"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    council_id = SelectField(
+        _l("Professional council"), coerce=optional_int, validators=[Optional()]
+    )
+    active = BooleanField(_l("Active"), default=True)

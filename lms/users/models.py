@@ -1,0 +1,121 @@
+"""People: users and their roles, cadres and professional councils."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import TimestampMixin, enum_column
+from ..enums import LabelledEnum
+from ..extensions import db
+from ..orgunits.models import Facility
+
+
+class Sex(LabelledEnum):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    OTHER = "other", _l("Another")
+
+
+class Role(LabelledEnum):
+    TRAINEE = "trainee", _l("Trainee")
+    INSTRUCTOR = "instructor", _l("Instructor")
+    OFFICER = "accreditation_officer", _l("Accreditation officer")
+    QUALITY_ASSESSOR = "quality_assessor", _l("Quality assessor")
+    ADMIN = "admin", _l("Administrator")
+
+
+class Council(db.Model):
+    """A professional council that registers and licenses a cadre."""
+
+    __tablename__ = "councils"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name_km: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    licence_cycle_years: Mapped[int] = mapped_column(default=3)
+
+
+class Cadre(TimestampMixin, db.Model):
+    """A kind of health worker (midwife, nurse, ...), extended by administrators."""
+
+    __tablename__ = "cadres"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_km: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    council_id: Mapped[int | None] = mapped_column(sa.ForeignKey("councils.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    council: Mapped[Council | None] = relationship()
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True, index=True)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.Index(
+            "uq_users_council_licence",
+            "council_id",
+            "licence_number",
+            unique=True,
+            sqlite_where=sa.text("licence_number IS NOT NULL"),
+            postgresql_where=sa.text("licence_number IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    family_name_km: Mapped[str] = mapped_column(sa.String(100))
+    given_name_km: Mapped[str] = mapped_column(sa.String(100))
+    family_name_en: Mapped[str] = mapped_column(sa.String(100), index=True)
+    given_name_en: Mapped[str] = mapped_column(sa.String(100))
+    sex: Mapped[Sex] = mapped_column(enum_column(Sex), index=True)
+    date_of_birth: Mapped[date | None]
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    cadre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cadres.id"), index=True)
+    council_id: Mapped[int | None] = mapped_column(sa.ForeignKey("councils.id"))
+    licence_number: Mapped[str | None] = mapped_column(sa.String(40))
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_changed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+    cadre: Mapped[Cadre | None] = relationship()
+    council: Mapped[Council | None] = relationship()
+    facility: Mapped[Facility | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def full_name_km(self) -> str:
+        return f"{self.family_name_km} {self.given_name_km}"
+
+    @property
+    def full_name_en(self) -> str:
+        return f"{self.family_name_en} {self.given_name_en}"

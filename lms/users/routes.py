@@ -1,0 +1,253 @@
+"""Administration of users and cadres."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..audit.models import AuditEvent
+from ..auth.access import roles_required
+from ..database import utcnow
+from ..errors import DomainError, ImportRejected
+from ..extensions import db
+from ..forms import apply_error, choices
+from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..orgunits import services as orgunits
+from . import services
+from .forms import CadreForm, CsvImportForm, UserFilterForm, UserForm
+from .models import Cadre, Role, Sex, User
+
+bp = Blueprint("users", __name__)
+admin_only = roles_required(Role.ADMIN)
+
+register_nav(NavItem(_l("Users"), "users.list_users", frozenset({Role.ADMIN}), order=80))
+register_panel(
+    Panel(
+        _l("Administration"),
+        frozenset({Role.ADMIN}),
+        lambda _user: [
+            Link(
+                _l("Users"), "users.list_users", _l("Create, edit and deactivate accounts; roles")
+            ),
+            Link(_l("Import users from CSV"), "users.import_users"),
+            Link(_l("Cadres"), "users.list_cadres"),
+        ],
+        order=90,
+    )
+)
+
+
+def _get_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _user_form(obj=None) -> UserForm:
+    form = UserForm(obj=obj)
+    form.set_choices(
+        services.cadres(active_only=True), services.councils(), orgunits.active_facilities()
+    )
+    if obj is not None and request.method == "GET":
+        form.roles.data = sorted(r.value for r in obj.roles)
+        form.sex.data = obj.sex.value
+        form.preferred_language.data = obj.preferred_language or ""
+    return form
+
+
+def _user_data(form: UserForm) -> services.UserData:
+    return services.UserData(
+        username=form.username.data,
+        email=form.email.data,
+        family_name_km=form.family_name_km.data,
+        given_name_km=form.given_name_km.data,
+        family_name_en=form.family_name_en.data,
+        given_name_en=form.given_name_en.data,
+        sex=Sex(form.sex.data),
+        date_of_birth=form.date_of_birth.data,
+        phone=form.phone.data,
+        cadre_id=form.cadre_id.data,
+        council_id=form.council_id.data,
+        licence_number=form.licence_number.data,
+        facility_id=form.facility_id.data,
+        preferred_language=form.preferred_language.data or None,
+        roles={Role(r) for r in form.roles.data},
+    )
+
+
+@bp.route("/users")
+@admin_only
+def list_users():
+    filters = UserFilterForm(request.args)
+    filters.validate()
+    status = {"active": True, "inactive": False}.get(filters.status.data)
+    stmt = services.user_query(
+        filters.q.data, filters.role.data or None, None, filters.sex.data or None, status
+    )
+    page = db.paginate(
+        services.listing(stmt),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "users/list.html", page=page, filters=filters, by_sex=services.count_by_sex(stmt)
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def create_user():
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            user, temporary = services.create_user(current_user, _user_data(form), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            return render_template(
+                "users/temporary_password.html", user=user, password=temporary, created=True
+            )
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>")
+@admin_only
+def show_user(user_id: int):
+    user = _get_user(user_id)
+    history = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
+        .order_by(AuditEvent.id.desc())
+        .limit(20)
+    ).all()
+    return render_template("users/show.html", user=user, history=history)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = _get_user(user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, _user_data(form), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("users.show_user", user_id=user.id))
+    return render_template("users/form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def set_user_active(user_id: int):
+    user = _get_user(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, user, active, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("The account was activated.") if active else _("The account was deactivated."),
+            "success",
+        )
+    return redirect(url_for("users.show_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@admin_only
+def reset_user_password(user_id: int):
+    user = _get_user(user_id)
+    temporary = services.reset_password(current_user, user, utcnow())
+    db.session.commit()
+    return render_template(
+        "users/temporary_password.html", user=user, password=temporary, created=False
+    )
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@admin_only
+def import_users():
+    form = CsvImportForm()
+    errors, created = [], None
+    if form.validate_on_submit():
+        try:
+            created = services.import_users(current_user, form.file.data.read(), utcnow())
+        except ImportRejected as rejected:
+            db.session.rollback()
+            errors = rejected.errors
+        else:
+            db.session.commit()
+    status = 422 if errors else 200
+    return render_template(
+        "users/import.html",
+        form=form,
+        errors=errors,
+        created=created,
+        columns=services.USER_COLUMNS + services.USER_OPTIONAL,
+    ), status
+
+
+@bp.route("/users/import/template.csv")
+@admin_only
+def user_import_template():
+    header = ",".join(services.USER_COLUMNS + services.USER_OPTIONAL)
+    example = (
+        "sok.dara,dara@example.org,សុខ,ដារា,SOK,Dara,female,1990-05-01,012345678,"
+        "MIDWIFE,MW-0001,,trainee,km"
+    )
+    return Response(
+        "\ufeff" + header + "\n" + example + "\n",
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=users-template.csv"},
+    )
+
+
+@bp.route("/cadres")
+@admin_only
+def list_cadres():
+    return render_template("users/cadres.html", cadres=services.cadres())
+
+
+def _cadre_form(obj=None) -> CadreForm:
+    from ..i18n import localised
+
+    form = CadreForm(obj=obj)
+    form.council_id.choices = choices(
+        ((c.id, localised(c, "name")) for c in services.councils()), "—"
+    )
+    return form
+
+
+@bp.route("/cadres/new", methods=["GET", "POST"], defaults={"cadre_id": None})
+@bp.route("/cadres/<int:cadre_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_cadre(cadre_id):
+    cadre = (db.session.get(Cadre, cadre_id) or abort(404)) if cadre_id else None
+    form = _cadre_form(cadre)
+    if form.validate_on_submit():
+        data = services.CadreData(
+            code=form.code.data,
+            name_km=form.name_km.data,
+            name_en=form.name_en.data,
+            council_id=form.council_id.data,
+            active=form.active.data,
+        )
+        try:
+            services.save_cadre(current_user, data, cadre)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The cadre was saved."), "success")
+            return redirect(url_for("users.list_cadres"))
+    return render_template("users/cadre_form.html", form=form, cadre=cadre)

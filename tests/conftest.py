@@ -1,0 +1,148 @@
+"""Fixtures: a migrated database per run, emptied for every test; clients; logins.
+
+The database is a temporary SQLite file unless TEST_DATABASE_URL names another (PostgreSQL in
+CI). The schema is built once per run by the Alembic migrations, the same way production gets
+it; each test starts from empty tables plus the shipped reference data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from lms import create_app
+from lms.config import TESTING, database_url
+from lms.extensions import db
+
+from . import factories
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def make_app(uri: str, **overrides):
+    return create_app(
+        {**TESTING, "SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False, **overrides}
+    )
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri, tmp_path_factory):
+    app = make_app(database_uri, UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
+    with app.app_context():
+        # Start from nothing, so that a reused PostgreSQL database is rebuilt by the migrations.
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        meta.drop_all(db.engine)
+        upgrade()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        db.session.remove()
+        db.engine.dispose()
+    return tables
+
+
+def _wipe(tables: list[str]) -> None:
+    engine = db.engine
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+        else:
+            for table in tables:
+                conn.exec_driver_sql(f'DELETE FROM "{table}"')  # noqa: S608
+            has_seq = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'"
+            ).first()
+            if has_seq:
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+def app(database_uri, _schema, tmp_path):
+    app = make_app(database_uri, UPLOAD_FOLDER=str(tmp_path / "uploads"))
+    with app.app_context():
+        _wipe(_schema)
+        from lms.cli import seed_reference_data
+
+        seed_reference_data()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in through the login form; returns the response."""
+
+    def do_login(user, password=factories.PASSWORD):
+        response = client.post("/login", data={"login": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def login_as(login):
+    """Create a user holding `role` (a Role or its value) and log in as them."""
+
+    def do_login_as(*roles, **kwargs):
+        user = factories.user(roles=roles, **kwargs)
+        db.session.commit()
+        login(user)
+        return user
+
+    return do_login_as
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block: `with count_queries() as q: …; q.count`."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    counter = Counter()
+    counter.statements = []
+
+    def before(_conn, _cursor, statement, *_args):
+        counter.count += 1
+        counter.statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
