@@ -97,8 +97,8 @@ def _register_hooks(app: Flask) -> None:
         if token is not None:
             client_ip.reset(token)
 
-    app.before_request(enforce_access)
     app.before_request(require_password_change)
+    app.before_request(enforce_access)
     security.init_app(app)
     errors.init_app(app)
 

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from lms import create_app
@@ -30,10 +32,29 @@ def database_uri(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+class FreshContextClient(FlaskClient):
+    """Serves each request in its own application context, as production does.
+
+    Without this, requests would share the test's context: one `g` (Flask-Login caches the
+    user there) and one database session. What the test set up is committed first.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 def make_app(uri: str, **overrides):
-    return create_app(
+    app = create_app(
         {**TESTING, "SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False, **overrides}
     )
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -146,3 +167,15 @@ def count_queries():
         yield counter
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def km(message: str, **values) -> str:
+    """The Khmer catalogue's translation of `message` (which must exist and differ)."""
+    from babel.support import Translations
+
+    from lms.config import ROOT
+
+    translations = Translations.load(str(ROOT / "translations"), ["km"])
+    translated = translations.gettext(message)
+    assert translated != message, f"no Khmer translation for {message!r}"
+    return translated % values if values else translated

@@ -1,0 +1,62 @@
+# `make run`: set up and serve on http://127.0.0.1:5000 with the demo data.
+# `make test`: set up and run the whole test suite (SQLite; TEST_DATABASE_URL for another).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PGURL ?= postgresql+psycopg://postgres@127.0.0.1:5432
+
+.PHONY: install run test test-postgres lint format translations check-system clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+	@$(MAKE) --no-print-directory check-system
+
+check-system:
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+	  echo "WeasyPrint cannot load its system libraries. On Debian or Ubuntu run:"; \
+	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	  exit 1; }
+
+run: install
+	LMS_ENV=development $(FLASK) setup --demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	LMS_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/ruff check lms tests bench wsgi.py
+	$(BIN)/python -m pytest
+
+# The same suite against a throw-away PostgreSQL database.
+test-postgres: install
+	@db=lms_test_$$$$; \
+	psql "$(subst +psycopg,,$(PGURL))/postgres" -qc "CREATE DATABASE $$db" && \
+	TEST_DATABASE_URL="$(PGURL)/$$db" $(MAKE) --no-print-directory test; rc=$$?; \
+	psql "$(subst +psycopg,,$(PGURL))/postgres" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"; \
+	exit $$rc
+
+lint: install
+	$(BIN)/ruff check lms tests bench wsgi.py
+	$(BIN)/ruff format --check lms tests bench wsgi.py
+
+format: install
+	$(BIN)/ruff format lms tests bench wsgi.py
+	$(BIN)/ruff check --fix lms tests bench wsgi.py
+
+# After changing user-facing strings: extract, merge into the Khmer catalogue, compile.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location \
+	  --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l km --no-fuzzy-matching \
+	  --no-wrap --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d translations -l km
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Every state-changing request needs a CSRF token."""
+
+import re
+
+from lms.extensions import db
+from lms.users.models import Role, User
+
+from .conftest import csrf_token
+
+
+def _post_urls(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods and rule.endpoint != "static":
+            values = dict.fromkeys(rule.arguments, 1)
+            if "kind" in rule.arguments:
+                values["kind"] = "facilities"
+            path = rule.rule
+            for arg, value in values.items():
+                path = re.sub(rf"<(?:[^:<>]+:)?{arg}(?:\([^)]*\))?>", str(value), path)
+            yield path
+
+
+def test_every_post_without_token_is_refused(app, client, login_as):
+    admin = login_as(Role.ADMIN)
+    app.config["WTF_CSRF_ENABLED"] = True
+    client.set_cookie("lang", "en")
+    urls = sorted(set(_post_urls(app)))
+    assert "/users/new" in urls and "/logout" in urls and len(urls) >= 12
+    users_before = db.session.query(User).count()
+    for url in urls:
+        response = client.post(url, data={"active": "0", "language": "en"})
+        assert response.status_code == 400, url
+        assert "The form expired" in response.get_data(as_text=True), url
+    assert db.session.query(User).count() == users_before
+    db.session.refresh(admin)
+    assert admin.active
+    assert client.get("/").status_code == 200  # logout without a token did nothing
+
+
+def test_post_with_the_pages_token_works(app, client, login_as):
+    login_as(Role.ADMIN)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/account").get_data(as_text=True)
+    response = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_login_form_needs_a_token(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"login": "x", "password": "y"})
+    assert response.status_code == 400
