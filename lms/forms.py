@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_translations, gettext, ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -9,10 +10,57 @@ from wtforms.fields.choices import SelectChoice
 from .text import nfc_filter
 
 
+class _CatalogueTranslations:
+    """WTForms' built-in messages, looked up in this application's catalogue."""
+
+    def gettext(self, string):
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ngettext(singular, plural, n)
+
+
+_TRANSLATIONS = _CatalogueTranslations()
+
+
+def _wtforms_messages():  # pragma: no cover - never called; lists messages for extraction
+    gettext("This field is required.")
+    gettext("Not a valid choice.")
+    gettext("Invalid Choice: could not coerce.")
+    gettext("Not a valid date value.")
+    gettext("Not a valid integer value.")
+    gettext("Not a valid decimal value.")
+    gettext("Number must be at least %(min)s.")
+    gettext("Number must be at most %(max)s.")
+    gettext("Number must be between %(min)s and %(max)s.")
+    gettext("Field must be equal to %(other_name)s.")
+    gettext("Field must be between %(min)d and %(max)d characters long.")
+    gettext("Invalid input.")
+    gettext("Invalid email address.")
+    ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    )
+    ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    )
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    )
+
+
 class Form(FlaskForm):
     """A CSRF-protected form whose text inputs are stripped and NFC-normalised."""
 
     class Meta:
+        def get_translations(self, form):
+            return _TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(nfc_filter)

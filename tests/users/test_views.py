@@ -154,3 +154,12 @@ def test_user_list_filters(client, login_as):
     db.session.commit()
     html = client.get("/users?q=findme&role=instructor").get_data(as_text=True)
     assert "find.me" in html and "not.me" not in html
+
+
+def test_built_in_form_messages_are_in_khmer(client, login_as):
+    """WTForms' own messages ("This field is required.") come from our catalogue too."""
+    login_as(Role.ADMIN)
+    html = client.post("/users/new", data={**FORM, "given_name_en": ""}).get_data(as_text=True)
+    assert 'id="given_name_en-error"' in html
+    assert km("This field is required.") in html
+    assert "This field is required." not in html
