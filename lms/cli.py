@@ -186,6 +186,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(assets_cli)
 
+    from .curricula.cli import curricula_cli
+
+    app.cli.add_command(curricula_cli)
+
     audit_cli = AppGroup("audit", help="The audit trail.")
 
     @audit_cli.command("verify")

@@ -29,10 +29,11 @@ class RowError:
     line: int
     field: str
     message: object
+    source: str | None = None
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
-        return f"{where}: {self.message}"
+        return (f"{self.source}: " if self.source else "") + f"{where}: {self.message}"
 
 
 @dataclass
@@ -44,4 +45,4 @@ class ImportRejected(Exception):
 
     def __str__(self) -> str:
         prefix = f"{self.source}: " if self.source else ""
-        return "\n".join(prefix + str(e) for e in self.errors)
+        return "\n".join((prefix if not e.source else "") + str(e) for e in self.errors)

@@ -1,0 +1,117 @@
+"""Curricula as plain data (see frameworks/spec.py for the idea)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from ..frameworks.spec import Status, Text
+
+
+class CurriculumKind(StrEnum):
+    PRE_SERVICE = "pre-service"
+    IN_SERVICE = "in-service"
+    REFRESHER = "refresher"
+    CPD = "cpd"
+
+
+class CompetencyRule(StrEnum):
+    ALL_PASSED = "all_passed"  # every instrument mapped to the competency passed
+    LATEST_RESULT = "latest_result"  # the most recent result of a mapped instrument decides
+
+
+class InstrumentType(StrEnum):
+    DOPS = "dops"  # direct observation of procedural skills (a checklist)
+    OSCE = "osce"  # an objective structured clinical examination station (a checklist)
+    KNOWLEDGE_TEST = "knowledge_test"
+    LOGBOOK = "logbook"
+
+    @property
+    def has_checklist(self) -> bool:
+        return self in (InstrumentType.DOPS, InstrumentType.OSCE)
+
+
+@dataclass
+class OutcomeSpec:
+    text: Text
+    competencies: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModuleSpec:
+    code: str
+    title: Text
+    hours_theory: float = 0
+    hours_practical: float = 0
+    hours_clinical: float = 0
+    description: Text = field(default_factory=Text)
+    outcomes: list[OutcomeSpec] = field(default_factory=list)
+
+
+@dataclass
+class ItemSpec:
+    text: Text
+    critical: bool = False
+
+
+@dataclass
+class OptionSpec:
+    text: Text
+    correct: bool = False
+
+
+@dataclass
+class QuestionSpec:
+    text: Text
+    options: list[OptionSpec]
+
+
+@dataclass
+class CaseTypeSpec:
+    code: str
+    title: Text
+    min_count: int
+
+
+@dataclass
+class InstrumentSpec:
+    code: str
+    type: InstrumentType
+    title: Text
+    module: str | None = None
+    competencies: list[str] = field(default_factory=list)
+    second_assessor: bool = False
+    description: Text = field(default_factory=Text)
+    # Checklists (DOPS, OSCE): the share of applicable items done, and all critical items.
+    items: list[ItemSpec] = field(default_factory=list)
+    min_share_percent: int | None = None
+    all_critical: bool = True
+    # Knowledge tests.
+    questions: list[QuestionSpec] = field(default_factory=list)
+    pass_mark_percent: int | None = None
+    attempts: int | None = None
+    # Logbooks.
+    case_types: list[CaseTypeSpec] = field(default_factory=list)
+
+
+@dataclass
+class CurriculumSpec:
+    code: str
+    version: int
+    title: Text
+    kind: CurriculumKind
+    framework_code: str
+    framework_version: int
+    status: Status = Status.DRAFT
+    effective_date: date | None = None
+    description: Text = field(default_factory=Text)
+    cadres: list[str] = field(default_factory=list)
+    cpd_credits: float = 0
+    validity_months: int | None = None
+    renewed_by: str | None = None
+    min_attendance_percent: int = 100
+    competency_rule: CompetencyRule = CompetencyRule.ALL_PASSED
+    required_competencies: list[str] = field(default_factory=list)
+    modules: list[ModuleSpec] = field(default_factory=list)
+    instruments: list[InstrumentSpec] = field(default_factory=list)
