@@ -66,7 +66,9 @@ def _import_models() -> None:
     # Every model module, so that metadata (and Alembic) see all tables.
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .curricula import models as _curricula  # noqa: F401
     from .database import AppLock  # noqa: F401
+    from .frameworks import models as _frameworks  # noqa: F401
     from .orgunits import models as _orgunits  # noqa: F401
     from .users import models as _users  # noqa: F401
 

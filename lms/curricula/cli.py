@@ -37,3 +37,70 @@ def validate(paths):
         sys.exit(1)
     for item in loaded:
         click.echo(f"ok  {item.source}: {item.spec.code} version {item.spec.version}")
+
+
+@curricula_cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--allow-uncovered",
+    is_flag=True,
+    help="Publish curricula even if a required competency is assessed by nothing.",
+)
+def import_command(paths, allow_uncovered):
+    """Import files into the database: all of them, or none when any has a problem."""
+    from ..database import utcnow
+    from ..errors import ImportRejected
+    from ..extensions import db
+    from .importer import import_paths
+
+    try:
+        done = import_paths(None, _paths(paths), utcnow(), allow_uncovered)
+    except ImportRejected as rejected:
+        db.session.rollback()
+        _print_errors(rejected.errors)
+        click.secho(
+            f"{len(rejected.errors)} problem(s) found; nothing was imported.", fg="red", err=True
+        )
+        sys.exit(1)
+    db.session.commit()
+    for item in done:
+        click.echo(
+            f"{item.action:<9} {item.kind} {item.code} version {item.version}  ({item.source})"
+        )
+        if item.missing_khmer:
+            click.echo(
+                f"          imported as a draft; Khmer still needed for "
+                f"{len(item.missing_khmer)} text(s):"
+            )
+            for path in item.missing_khmer:
+                click.echo(f"            - {path}")
+        if item.unassessed_required:
+            click.echo(
+                "          warning: no instrument assesses " + ", ".join(item.unassessed_required)
+            )
+
+
+@curricula_cli.command("export")
+@click.argument("code")
+@click.option("--version", "version", type=int, help="Default: the newest version.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "moodle", "case"]), default="yaml")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export_command(code, version, fmt, output):
+    """Write a framework or curriculum version out (curricula: YAML only)."""
+    from .exports import ExportError, export_text
+
+    try:
+        text, _filename = export_text(code, version, fmt)
+    except ExportError as error:
+        click.secho(str(error.message), fg="red", err=True)
+        sys.exit(1)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from pathlib import Path
 
 import yaml
@@ -138,7 +138,7 @@ class Reader:
             )
         return value
 
-    def choice(self, data, key, path, enum: type[StrEnum], required=True, default=None):
+    def choice(self, data, key, path, enum: type[Enum], required=True, default=None):
         value = self.get(data, key, path, str, required, None)
         if value is None:
             return default

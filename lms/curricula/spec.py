@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
+from ..enums import LabelledEnum
 from ..frameworks.spec import Status, Text
 
 
-class CurriculumKind(StrEnum):
-    PRE_SERVICE = "pre-service"
-    IN_SERVICE = "in-service"
-    REFRESHER = "refresher"
-    CPD = "cpd"
+class CurriculumKind(LabelledEnum):
+    PRE_SERVICE = "pre-service", _l("Pre-service")
+    IN_SERVICE = "in-service", _l("In-service")
+    REFRESHER = "refresher", _l("Refresher")
+    CPD = "cpd", _l("Continuing professional development")
 
 
-class CompetencyRule(StrEnum):
-    ALL_PASSED = "all_passed"  # every instrument mapped to the competency passed
-    LATEST_RESULT = "latest_result"  # the most recent result of a mapped instrument decides
+class CompetencyRule(LabelledEnum):
+    ALL_PASSED = "all_passed", _l("Every instrument mapped to the competency passed")
+    LATEST_RESULT = "latest_result", _l("The most recent result decides")
 
 
-class InstrumentType(StrEnum):
-    DOPS = "dops"  # direct observation of procedural skills (a checklist)
-    OSCE = "osce"  # an objective structured clinical examination station (a checklist)
-    KNOWLEDGE_TEST = "knowledge_test"
-    LOGBOOK = "logbook"
+class InstrumentType(LabelledEnum):
+    DOPS = "dops", _l("Observation checklist (DOPS)")
+    OSCE = "osce", _l("OSCE station")
+    KNOWLEDGE_TEST = "knowledge_test", _l("Knowledge test")
+    LOGBOOK = "logbook", _l("Logbook")
 
     @property
     def has_checklist(self) -> bool:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from ..enums import LabelledEnum
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,10 @@ class Text:
         return bool(self.km or self.en)
 
 
-class Status(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    RETIRED = "retired"
+class Status(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    RETIRED = "retired", _l("Retired")
 
 
 @dataclass

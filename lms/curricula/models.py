@@ -1,0 +1,223 @@
+"""Curricula: versions, modules and outcomes, the assessment plan and completion rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import enum_column, utcnow
+from ..extensions import db
+from ..frameworks.models import Competency, Framework, Status
+from ..users.models import Cadre
+from .spec import CompetencyRule, CurriculumKind, InstrumentType
+
+
+def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> sa.Table:
+    """A many-to-many table between (column, table) pairs."""
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column(left[0], sa.ForeignKey(f"{left[1]}.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            right[0],
+            sa.ForeignKey(f"{right[1]}.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+    )
+
+
+CURRICULUM = ("curriculum_id", "curricula")
+COMPETENCY = ("competency_id", "competencies")
+curriculum_cadres = _link("curriculum_cadres", CURRICULUM, ("cadre_id", "cadres"))
+curriculum_requirements = _link("curriculum_requirements", CURRICULUM, COMPETENCY)
+outcome_competencies = _link("outcome_competencies", ("outcome_id", "outcomes"), COMPETENCY)
+instrument_competencies = _link(
+    "instrument_competencies", ("instrument_id", "instruments"), COMPETENCY
+)
+
+
+class Curriculum(db.Model):
+    """One version of a curriculum. Published versions never change."""
+
+    __tablename__ = "curricula"
+    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), index=True)
+    version: Mapped[int]
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
+    effective_date: Mapped[date | None]
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    kind: Mapped[CurriculumKind] = mapped_column(enum_column(CurriculumKind))
+    framework_id: Mapped[int] = mapped_column(sa.ForeignKey("frameworks.id"), index=True)
+    cpd_credits: Mapped[float] = mapped_column(default=0)
+    validity_months: Mapped[int | None]
+    renewed_by: Mapped[str | None] = mapped_column(sa.String(40))
+    min_attendance_percent: Mapped[int] = mapped_column(default=100)
+    competency_rule: Mapped[CompetencyRule] = mapped_column(
+        enum_column(CompetencyRule), default=CompetencyRule.ALL_PASSED
+    )
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    framework: Mapped[Framework] = relationship()
+    cadres: Mapped[list[Cadre]] = relationship(secondary=curriculum_cadres, order_by="Cadre.code")
+    required_competencies: Mapped[list[Competency]] = relationship(
+        secondary=curriculum_requirements, order_by="(Competency.depth, Competency.position)"
+    )
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="curriculum", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    instruments: Mapped[list[Instrument]] = relationship(
+        back_populates="curriculum", order_by="Instrument.position", cascade="all, delete-orphan"
+    )
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (sa.UniqueConstraint("curriculum_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    curriculum_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("curricula.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    hours_theory: Mapped[float] = mapped_column(default=0)
+    hours_practical: Mapped[float] = mapped_column(default=0)
+    hours_clinical: Mapped[float] = mapped_column(default=0)
+
+    curriculum: Mapped[Curriculum] = relationship(back_populates="modules")
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="module", order_by="Outcome.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def hours(self) -> float:
+        return self.hours_theory + self.hours_practical + self.hours_clinical
+
+
+class Outcome(db.Model):
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text_km: Mapped[str | None] = mapped_column(sa.Text)
+    text_en: Mapped[str] = mapped_column(sa.Text)
+
+    module: Mapped[Module] = relationship(back_populates="outcomes")
+    competencies: Mapped[list[Competency]] = relationship(
+        secondary=outcome_competencies, order_by="(Competency.depth, Competency.position)"
+    )
+
+
+class Instrument(db.Model):
+    """An assessment instrument of the curriculum's assessment plan, and its pass rule."""
+
+    __tablename__ = "instruments"
+    __table_args__ = (sa.UniqueConstraint("curriculum_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    curriculum_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("curricula.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("modules.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    type: Mapped[InstrumentType] = mapped_column(enum_column(InstrumentType))
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    second_assessor: Mapped[bool] = mapped_column(default=False)
+    min_share_percent: Mapped[int | None]
+    all_critical: Mapped[bool] = mapped_column(default=True)
+    pass_mark_percent: Mapped[int | None]
+    attempts: Mapped[int | None]
+
+    curriculum: Mapped[Curriculum] = relationship(back_populates="instruments")
+    module: Mapped[Module | None] = relationship()
+    competencies: Mapped[list[Competency]] = relationship(
+        secondary=instrument_competencies, order_by="(Competency.depth, Competency.position)"
+    )
+    items: Mapped[list[ChecklistItem]] = relationship(
+        order_by="ChecklistItem.position", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan"
+    )
+    case_types: Mapped[list[CaseType]] = relationship(
+        order_by="CaseType.position", cascade="all, delete-orphan"
+    )
+
+
+class ChecklistItem(db.Model):
+    __tablename__ = "checklist_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text_km: Mapped[str | None] = mapped_column(sa.Text)
+    text_en: Mapped[str] = mapped_column(sa.Text)
+    critical: Mapped[bool] = mapped_column(default=False)
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text_km: Mapped[str | None] = mapped_column(sa.Text)
+    text_en: Mapped[str] = mapped_column(sa.Text)
+
+    options: Mapped[list[QuestionOption]] = relationship(
+        order_by="QuestionOption.position", cascade="all, delete-orphan"
+    )
+
+
+class QuestionOption(db.Model):
+    __tablename__ = "question_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text_km: Mapped[str | None] = mapped_column(sa.Text)
+    text_en: Mapped[str] = mapped_column(sa.Text)
+    correct: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseType(db.Model):
+    """A kind of case a logbook counts, with the minimum number of verified cases."""
+
+    __tablename__ = "case_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    min_count: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,96 @@
+"""Competency frameworks: versions, their proficiency scale, and the competency tree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import enum_column, utcnow
+from ..extensions import db
+from ..users.models import Cadre
+from .spec import Status
+
+framework_cadres = sa.Table(
+    "framework_cadres",
+    db.metadata,
+    sa.Column("framework_id", sa.ForeignKey("frameworks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("cadre_id", sa.ForeignKey("cadres.id"), primary_key=True),
+)
+
+
+class Framework(db.Model):
+    """One version of a competency framework. Published versions never change."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), index=True)
+    version: Mapped[int]
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
+    effective_date: Mapped[date | None]
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    authority_km: Mapped[str | None] = mapped_column(sa.Text)
+    authority_en: Mapped[str | None] = mapped_column(sa.Text)
+    scale_title_km: Mapped[str | None] = mapped_column(sa.Text)
+    scale_title_en: Mapped[str | None] = mapped_column(sa.Text)
+    proficient_level: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    cadres: Mapped[list[Cadre]] = relationship(secondary=framework_cadres, order_by="Cadre.code")
+    levels: Mapped[list[ScaleLevel]] = relationship(
+        back_populates="framework", order_by="ScaleLevel.value", cascade="all, delete-orphan"
+    )
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="framework",
+        cascade="all, delete-orphan",
+        order_by="(Competency.depth, Competency.position)",
+    )
+
+
+class ScaleLevel(db.Model):
+    __tablename__ = "scale_levels"
+    __table_args__ = (sa.UniqueConstraint("framework_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(sa.ForeignKey("frameworks.id", ondelete="CASCADE"))
+    value: Mapped[int]
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+
+    framework: Mapped[Framework] = relationship(back_populates="levels")
+
+
+class Competency(db.Model):
+    """A node of a framework's tree: a domain, a competency or a performance criterion."""
+
+    __tablename__ = "competencies"
+    __table_args__ = (sa.UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("frameworks.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("competencies.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(40))
+    title_km: Mapped[str | None] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    description_km: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    critical: Mapped[bool] = mapped_column(default=False)
+    depth: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    framework: Mapped[Framework] = relationship(back_populates="competencies")
+    parent: Mapped[Competency | None] = relationship(remote_side="Competency.id")
