@@ -75,11 +75,14 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
+    from .curricula import edit_routes  # noqa: F401 (adds the editing views)
+    from .curricula.routes import bp as curricula_bp
+    from .frameworks.routes import bp as frameworks_bp
     from .main.routes import bp as main_bp
     from .orgunits.routes import bp as orgunits_bp
     from .users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, users_bp, orgunits_bp):
+    for bp in (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp):
         app.register_blueprint(bp)
 
 

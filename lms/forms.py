@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import get_translations, gettext, ngettext
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import FieldList, FormField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from .text import nfc_filter
@@ -62,6 +62,8 @@ class Form(FlaskForm):
             return _TRANSLATIONS
 
         def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (FieldList, FormField):
+                return unbound_field.bind(form=form, **options)
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(nfc_filter)
             return unbound_field.bind(form=form, filters=filters, **options)
