@@ -26,21 +26,6 @@ def _newest(model, code: str, version: int | None):
     return db.session.scalar(stmt.order_by(model.version.desc()).limit(1))
 
 
-def framework_text(framework: Framework, fmt: str) -> tuple[str, str]:
-    """(text, file name) of a framework version in `fmt` (yaml, moodle or case)."""
-    spec = frameworks.read_framework(framework)
-    stem = f"{framework.code}-v{framework.version}"
-    if fmt == "moodle":
-        from ..frameworks.moodle import write_moodle_csv
-
-        return write_moodle_csv(spec), f"{stem}-moodle.csv"
-    if fmt == "case":
-        from ..frameworks.case import write_case_json
-
-        return write_case_json(spec, current_app.config["LMS_BASE_URL"]), f"{stem}-case.json"
-    return files.dump(spec), f"{stem}.yaml"
-
-
 def curriculum_text(curriculum: Curriculum) -> tuple[str, str]:
     spec = curricula.read_curriculum(curricula.load_curriculum(curriculum.id))
     return files.dump(spec), f"{curriculum.code}-v{curriculum.version}.yaml"
@@ -50,7 +35,7 @@ def export_text(code: str, version: int | None, fmt: str) -> tuple[str, str]:
     """Find a framework (or else a curriculum) by code and export it."""
     framework = _newest(Framework, code, version)
     if framework is not None:
-        return framework_text(framework, fmt)
+        return frameworks.export_text(framework, fmt, current_app.config["LMS_BASE_URL"])
     curriculum = _newest(Curriculum, code, version)
     if curriculum is None:
         raise ExportError(_l("No framework or curriculum has the code %(code)s.", code=code))

@@ -73,11 +73,11 @@ def import_loaded(
     return done
 
 
-def _check_version(existing, spec, kind: str) -> str | None:
+def _check_version(existing, spec, kind: str, content_hash) -> str | None:
     """The action for an existing version, or None to (re)write its content."""
     if existing.status == Status.DRAFT:
         return None
-    if existing.content_hash != frameworks.content_hash(spec):
+    if existing.content_hash != content_hash(spec):
         raise DomainError(
             _l(
                 "%(kind)s %(code)s version %(version)s is published and differs from this file. "
@@ -106,7 +106,7 @@ def _framework(actor, item, now) -> Imported:
     existing = frameworks.find_framework(spec.code, spec.version)
     result = Imported("framework", spec.code, spec.version, "created", item.source, missing)
     if existing is not None:
-        action = _check_version(existing, spec, "Framework")
+        action = _check_version(existing, spec, "Framework", frameworks.content_hash)
         if action == "unchanged":
             result.action = action
             return result
@@ -173,7 +173,7 @@ def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
         )
     existing = curricula.find_curriculum(spec.code, spec.version)
     if existing is not None:
-        action = _check_version(existing, spec, "Curriculum")
+        action = _check_version(existing, spec, "Curriculum", curricula.content_hash)
         if action == "unchanged":
             result.action = action
             return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -12,8 +13,10 @@ from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..frameworks import services as frameworks
+from ..frameworks.files import hash_data
 from ..frameworks.models import Competency, Framework
 from ..frameworks.spec import FrameworkSpec, Status, Text
+from .files import curriculum_to_data
 from .models import (
     CaseType,
     ChecklistItem,
@@ -34,6 +37,20 @@ from .spec import (
     OutcomeSpec,
     QuestionSpec,
 )
+
+
+def content_hash(spec: CurriculumSpec) -> str:
+    """The SHA-256 of a curriculum's content; status left out, code lists sorted."""
+    canonical = copy.deepcopy(spec)
+    canonical.status = Status.DRAFT
+    canonical.cadres = sorted(canonical.cadres)
+    canonical.required_competencies = sorted(canonical.required_competencies)
+    for module in canonical.modules:
+        for outcome in module.outcomes:
+            outcome.competencies = sorted(outcome.competencies)
+    for instrument in canonical.instruments:
+        instrument.competencies = sorted(instrument.competencies)
+    return hash_data(curriculum_to_data(canonical))
 
 
 def write_curriculum(
@@ -66,7 +83,7 @@ def write_curriculum(
     cur.competency_rule = spec.competency_rule
     cur.cadres = cadres
     cur.required_competencies = pick(spec.required_competencies)
-    cur.content_hash = frameworks.content_hash(spec)
+    cur.content_hash = content_hash(spec)
     modules = {}
     for position, m in enumerate(spec.modules):
         module = Module(
@@ -343,7 +360,7 @@ def publish_curriculum(actor, curriculum: Curriculum, now, confirm_uncovered=Fal
         raise UncoveredRequirements(cover.unassessed_required)
     curriculum.status = Status.PUBLISHED
     curriculum.published_at = now
-    curriculum.content_hash = frameworks.content_hash(spec)
+    curriculum.content_hash = content_hash(spec)
     audit.record(
         actor,
         "curriculum.published",

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
-from ..curricula.files import CODE_RE, KHMER_RE
 from ..errors import DomainError
 from ..extensions import db
 from . import services
+from .files import CODE_RE, KHMER_RE
 from .models import Competency, Framework
 
 

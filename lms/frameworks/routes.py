@@ -1,12 +1,21 @@
 """Browsing competency frameworks; administrators publish, version and edit drafts."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import login_required, roles_required
-from ..curricula import exports
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -91,7 +100,9 @@ def _walk(nodes):
 @bp.route("/frameworks/<int:framework_id>/download/<any(yaml, moodle, case):fmt>")
 @login_required
 def download_framework(framework_id: int, fmt: str):
-    text, filename = exports.framework_text(get_framework(framework_id), fmt)
+    text, filename = services.export_text(
+        get_framework(framework_id), fmt, current_app.config["LMS_BASE_URL"]
+    )
     return Response(
         text,
         mimetype=FORMATS[fmt] + "; charset=utf-8",

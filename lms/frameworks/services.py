@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -13,29 +12,30 @@ from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..users.models import Cadre
+from .case import write_case_json
+from .files import dump_data, framework_to_data, hash_data
 from .models import Competency, Framework, ScaleLevel
+from .moodle import write_moodle_csv
 from .spec import CompetencySpec, FrameworkSpec, LevelSpec, ScaleSpec, Status, Text
 
 
-def content_hash(spec) -> str:
-    """The SHA-256 of a spec's content in a canonical YAML form.
-
-    The status is left out (publishing does not change content) and lists of codes are
-    sorted (their order carries no meaning), so an export re-imports as unchanged.
-    """
-    from ..curricula.files import dump
-
+def content_hash(spec: FrameworkSpec) -> str:
+    """The SHA-256 of a framework's content; its status is left out (publishing is no edit)."""
     canonical = copy.deepcopy(spec)
     canonical.status = Status.DRAFT
     canonical.cadres = sorted(canonical.cadres)
-    if hasattr(canonical, "required_competencies"):
-        canonical.required_competencies = sorted(canonical.required_competencies)
-        for module in canonical.modules:
-            for outcome in module.outcomes:
-                outcome.competencies = sorted(outcome.competencies)
-        for instrument in canonical.instruments:
-            instrument.competencies = sorted(instrument.competencies)
-    return hashlib.sha256(dump(canonical).encode()).hexdigest()
+    return hash_data(framework_to_data(canonical))
+
+
+def export_text(framework: Framework, fmt: str, base_url: str) -> tuple[str, str]:
+    """(text, file name) of a framework version as YAML, Moodle CSV or CASE JSON."""
+    spec = read_framework(framework)
+    stem = f"{framework.code}-v{framework.version}"
+    if fmt == "moodle":
+        return write_moodle_csv(spec), f"{stem}-moodle.csv"
+    if fmt == "case":
+        return write_case_json(spec, base_url), f"{stem}-case.json"
+    return dump_data(framework_to_data(spec)), f"{stem}.yaml"
 
 
 def cadres_by_code(codes: list[str]) -> tuple[list[Cadre], list[str]]:
@@ -63,17 +63,17 @@ def write_framework(spec: FrameworkSpec, framework: Framework | None = None) -> 
     fw.proficient_level = spec.scale.proficient
     fw.cadres = cadres
     fw.content_hash = content_hash(spec)
-    fw.levels = [
-        ScaleLevel(
-            value=lv.value,
-            title_km=lv.title.km,
-            title_en=lv.title.en or "",
-            description_km=lv.description.km,
-            description_en=lv.description.en,
-        )
-        for lv in spec.scale.levels
-    ]
     db.session.add(fw)
+    levels = {lv.value: lv for lv in fw.levels} if fw.id else {}
+    wanted = []
+    for lv in spec.scale.levels:
+        level = levels.pop(lv.value, None) or ScaleLevel(value=lv.value)
+        level.title_km, level.title_en = lv.title.km, lv.title.en or str(lv.value)
+        level.description_km, level.description_en = lv.description.km, lv.description.en
+        wanted.append(level)
+    for gone in levels.values():
+        db.session.delete(gone)
+    fw.levels = wanted
     existing = {c.code: c for c in fw.competencies} if fw.id else {}
     by_code: dict[str, Competency] = {}
     positions: dict[str | None, int] = {}
