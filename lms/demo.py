@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .config import ROOT
+from .curricula.importer import import_paths
 from .database import utcnow
 from .extensions import db
 from .orgunits import services as orgunits
 from .orgunits.models import Facility, FacilityType, OperationalDistrict, Province
 from .users import services as users
 from .users.models import Cadre, Role, Sex, User
+
+CURRICULA = ROOT / "curricula"
 
 DISTRICTS = (
     ("OD-TK-DK", "21", "ស្រុកប្រតិបត្តិដូនកែវ", "Daun Keo"),
@@ -151,8 +155,9 @@ def is_loaded() -> bool:
 
 
 def load() -> None:
-    """Add the demo facilities and accounts (the caller commits)."""
+    """Add the demo facilities, accounts and the shipped curricula (the caller commits)."""
     now = utcnow()
+    load_curricula(now)
     province = {p.code: p.id for p in db.session.scalars(sa.select(Province))}
     for code, pcode, km, en in DISTRICTS:
         if not db.session.scalar(
@@ -183,3 +188,10 @@ def load() -> None:
             facility_id=facility[facility_code],
         )
         users.create_user(None, data, now, password=password)
+
+
+def load_curricula(now) -> None:
+    """Import every framework and curriculum file shipped in curricula/."""
+    paths = sorted(CURRICULA.glob("*.yaml"))
+    if paths:
+        import_paths(None, paths, now)
