@@ -370,7 +370,7 @@ def check_references(
 
 
 def read_files(paths: list[Path], known_frameworks=None):
-    """Read files (YAML, or Moodle CSV frameworks) and check references across them.
+    """Read files (YAML; Moodle CSV or CASE JSON frameworks) and check references across them.
 
     `known_frameworks(code, version)` finds a framework not among the files (the database
     when importing; other files in the same folders when only validating).

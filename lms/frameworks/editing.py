@@ -151,3 +151,48 @@ def delete_competency(actor, framework: Framework, competency: Competency) -> No
         competency.id,
         {"framework": framework.id, "codes": [c.code for c in gone]},
     )
+
+
+@dataclass
+class DetailsData:
+    title: object  # Text
+    description: object
+    authority: object
+    scale_title: object
+    level_titles: dict[int, object]  # level value -> Text
+    proficient: int
+    effective_date: object = None
+    cadres: list[str] | None = None
+
+
+def save_details(actor, framework: Framework, data: DetailsData) -> None:
+    """Change a draft's titles, authority, scale wording and minimum proficient level."""
+    from .spec import LevelSpec
+
+    services.require_draft(framework)
+    spec = services.read_framework(framework)
+    if data.proficient not in {lv.value for lv in spec.scale.levels}:
+        raise DomainError(
+            _l("The proficient level must be one of the scale's values."), "proficient"
+        )
+    for name in ("title", "description", "authority", "scale_title"):
+        text = getattr(data, name)
+        if text.km and not KHMER_RE.search(text.km):
+            raise DomainError(_l("The Khmer text must be written in Khmer."), f"{name}_km")
+    spec.title, spec.description, spec.authority = data.title, data.description, data.authority
+    spec.scale.title, spec.scale.proficient = data.scale_title, data.proficient
+    spec.scale.levels = [
+        LevelSpec(lv.value, data.level_titles.get(lv.value, lv.title), lv.description)
+        for lv in spec.scale.levels
+    ]
+    spec.effective_date = data.effective_date
+    if data.cadres is not None:
+        spec.cadres = data.cadres
+    services.write_framework(spec, framework)
+    audit.record(
+        actor,
+        "framework.details_edited",
+        "framework",
+        framework.id,
+        {"code": framework.code, "version": framework.version},
+    )

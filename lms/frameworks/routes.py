@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import login_required, roles_required
 from ..database import utcnow
@@ -22,11 +23,12 @@ from ..extensions import db
 from ..forms import apply_error, choices
 from ..i18n import localised
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..users import services as users
 from ..users.models import Role
 from . import editing, services
-from .forms import CompetencyForm
+from .forms import CompetencyForm, FrameworkDetailsForm
 from .models import Competency, Framework
-from .spec import Status
+from .spec import Status, Text
 
 bp = Blueprint("frameworks", __name__)
 admin_only = roles_required(Role.ADMIN)
@@ -248,3 +250,73 @@ def _node_action(framework_id, competency_id, action, message):
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("frameworks.show_framework", framework_id=framework_id))
+
+
+@bp.route("/frameworks/<int:framework_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_framework(framework_id: int):
+    framework = get_framework(framework_id)
+    if framework.status != Status.DRAFT:
+        flash(_("Only a draft can be changed. Make a new version to edit it."), "error")
+        return redirect(url_for("frameworks.show_framework", framework_id=framework_id))
+    data = None
+    if request.method == "GET":
+        data = {
+            name: getattr(framework, name)
+            for name in (
+                "title_km",
+                "title_en",
+                "description_km",
+                "description_en",
+                "authority_km",
+                "authority_en",
+                "effective_date",
+                "scale_title_km",
+                "scale_title_en",
+            )
+        }
+        data["cadres"] = [c.code for c in framework.cadres]
+        data["proficient"] = framework.proficient_level
+        data["levels"] = [
+            {"value": lv.value, "title_km": lv.title_km, "title_en": lv.title_en}
+            for lv in framework.levels
+        ]
+    form = FrameworkDetailsForm(data=data)
+    form.cadres.choices = [
+        SelectChoice(c.code, localised(c, "name")) for c in users.cadres(active_only=True)
+    ]
+    form.proficient.choices = [
+        SelectChoice(lv.value, f"{lv.value} {localised(lv, 'title')}") for lv in framework.levels
+    ]
+    if form.validate_on_submit():
+
+        def text(name):
+            return Text(
+                getattr(form, f"{name}_km").data or None, getattr(form, f"{name}_en").data or None
+            )
+
+        details = editing.DetailsData(
+            title=text("title"),
+            description=text("description"),
+            authority=text("authority"),
+            scale_title=text("scale_title"),
+            proficient=form.proficient.data,
+            level_titles={
+                int(entry.value.data): Text(
+                    entry.title_km.data or None, entry.title_en.data or None
+                )
+                for entry in form.levels
+            },
+            effective_date=form.effective_date.data,
+            cadres=list(form.cadres.data or []),
+        )
+        try:
+            editing.save_details(current_user, framework, details)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("frameworks.show_framework", framework_id=framework_id))
+    return render_template("frameworks/edit.html", form=form, framework=framework)
