@@ -37,25 +37,44 @@ def framework_document(total: int) -> dict:
     criteria = max(0, total - domains - domains * per_domain)
     tree = []
     for d in range(1, domains + 1):
-        domain = {"code": f"BIG-{d}", "title": {"km": f"ដែន {d}", "en": f"Domain {d}"},
-                  "children": []}
+        domain = {
+            "code": f"BIG-{d}",
+            "title": {"km": f"ដែន {d}", "en": f"Domain {d}"},
+            "children": [],
+        }
         for c in range(1, per_domain + 1):
             index = (d - 1) * per_domain + (c - 1)
             n = criteria // (domains * per_domain) + (index < criteria % (domains * per_domain))
-            domain["children"].append({
-                "code": f"BIG-{d}.{c}",
-                "title": {"km": f"សមត្ថភាព {d}.{c}", "en": f"Competency {d}.{c}"},
-                "children": [{"code": f"BIG-{d}.{c}.{p}",
-                              "title": {"km": f"លក្ខណៈវិនិច្ឆ័យ {p}",
-                                        "en": f"Criterion {d}.{c}.{p}"}}
-                             for p in range(1, n + 1)]})
+            domain["children"].append(
+                {
+                    "code": f"BIG-{d}.{c}",
+                    "title": {"km": f"សមត្ថភាព {d}.{c}", "en": f"Competency {d}.{c}"},
+                    "children": [
+                        {
+                            "code": f"BIG-{d}.{c}.{p}",
+                            "title": {"km": f"លក្ខណៈវិនិច្ឆ័យ {p}", "en": f"Criterion {d}.{c}.{p}"},
+                        }
+                        for p in range(1, n + 1)
+                    ],
+                }
+            )
         tree.append(domain)
-    return {"kind": "framework", "code": "BIG", "version": 1, "status": "published",
-            "title": {"km": "ក្របខណ្ឌធំ", "en": "Big framework"},
-            "scale": {"title": {"km": "កម្រិត", "en": "Levels"}, "proficient": 2, "levels": [
+    return {
+        "kind": "framework",
+        "code": "BIG",
+        "version": 1,
+        "status": "published",
+        "title": {"km": "ក្របខណ្ឌធំ", "en": "Big framework"},
+        "scale": {
+            "title": {"km": "កម្រិត", "en": "Levels"},
+            "proficient": 2,
+            "levels": [
                 {"value": 1, "title": {"km": "មិនទាន់", "en": "Not yet"}},
-                {"value": 2, "title": {"km": "បាន", "en": "Yes"}}]},
-            "competencies": tree}
+                {"value": 2, "title": {"km": "បាន", "en": "Yes"}},
+            ],
+        },
+        "competencies": tree,
+    }
 
 
 def count(nodes) -> int:
@@ -69,8 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url,
-                          "WTF_CSRF_ENABLED": False})
+        app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
         with app.app_context():
             upgrade()
             seed_reference_data()
@@ -84,15 +102,24 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             framework_id = db.session.scalar(sa.text("SELECT id FROM frameworks"))
             statements = []
-            sa.event.listen(db.engine, "before_cursor_execute",
-                            lambda *a: statements.append(a[2]))
+            sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
             from lms.users import services as users
             from lms.users.models import Role, Sex
 
-            users.create_user(None, users.UserData(
-                username="bench", family_name_km="ក", given_name_km="ខ", family_name_en="B",
-                given_name_en="C", sex=Sex.OTHER, roles={Role.TRAINEE}), utcnow(),
-                password="Bench-password-42")
+            users.create_user(
+                None,
+                users.UserData(
+                    username="bench",
+                    family_name_km="ក",
+                    given_name_km="ខ",
+                    family_name_en="B",
+                    given_name_en="C",
+                    sex=Sex.OTHER,
+                    roles={Role.TRAINEE},
+                ),
+                utcnow(),
+                password="Bench-password-42",
+            )
             db.session.commit()
             client = app.test_client()
             client.post("/login", data={"login": "bench", "password": "Bench-password-42"})
@@ -105,8 +132,10 @@ def main() -> None:
         print(f"database: {url.split(':', 1)[0]}")
         print(f"competencies: {count(doc['competencies'])}")
         print(f"import (read, check, write, commit): {elapsed:.2f} s  (target < 2 s)")
-        print(f"tree page: {statistics.median(timings) * 1000:.0f} ms median, "
-              f"{len(response.data) // 1024} KB, status {response.status_code}")
+        print(
+            f"tree page: {statistics.median(timings) * 1000:.0f} ms median, "
+            f"{len(response.data) // 1024} KB, status {response.status_code}"
+        )
         print(f"tree page SQL statements: {len(statements)}")
         if elapsed >= 2:
             sys.exit(1)

@@ -6,6 +6,7 @@ import os
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -70,6 +71,14 @@ def localised_digits(value, language: str | None = None) -> str:
     return khmer_digits(value) if language == "km" else str(value)
 
 
+def format_number(value, language: str | None = None) -> str:
+    """A number as Babel writes it in the reader's language (Khmer digits in Khmer)."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    return localised_digits(format_decimal(value, format="#,##0.##", locale=language), language)
+
+
 def official_date_km(day: date | datetime) -> str:
     """`ថ្ងៃទី២៤ ខែវិច្ឆិកា ឆ្នាំ២០២៦`: the date as official Khmer documents write it."""
     return (
@@ -99,6 +108,7 @@ def localised(obj, field: str, language: str | None = None):
 def init_app(app) -> None:
     app.jinja_env.filters["khmer_digits"] = khmer_digits
     app.jinja_env.filters["digits"] = localised_digits
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["official_date_km"] = official_date_km
     app.jinja_env.globals["localised"] = localised

@@ -173,3 +173,11 @@ def test_compiled_catalogue_is_current():
     with Path(MO).open("rb") as fh:
         mo = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert po == mo, "translations/km/LC_MESSAGES/messages.mo is stale; run `make translations`"
+
+
+def test_numbers_go_through_babel_with_khmer_digits(app):
+    from lms.i18n import format_number
+
+    assert format_number(74.0, "en") == "74"
+    assert format_number(1234.5, "en") == "1,234.5"
+    assert format_number(12.25, "km") == "១២.២៥"

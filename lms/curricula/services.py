@@ -284,6 +284,10 @@ def coverage(curriculum: CurriculumSpec, framework: FrameworkSpec) -> Coverage:
         assessed.setdefault(instrument.module, set()).update(instrument.competencies)
     anywhere = set().union(*assessed.values()) if assessed else set()
     required = set(curriculum.required_competencies)
+    mapped = required | anywhere | set().union(set(), *taught.values())
+    nodes = list(framework.nodes())
+    # Rows go as deep as the curriculum maps, so criteria do not bury the competencies.
+    deepest = max((depth for node, depth, _p in nodes if node.code in mapped), default=0)
     rows = [
         CoverageRow(
             code=node.code,
@@ -295,7 +299,8 @@ def coverage(curriculum: CurriculumSpec, framework: FrameworkSpec) -> Coverage:
             assessed=[node.code in assessed.get(m.code, set()) for m in curriculum.modules],
             assessed_anywhere=node.code in anywhere,
         )
-        for node, depth, _parent in framework.nodes()
+        for node, depth, _parent in nodes
+        if depth <= deepest
     ]
     return Coverage(
         curriculum.modules, rows, [c for c in curriculum.required_competencies if c not in anywhere]

@@ -21,19 +21,25 @@ def _import(*paths, allow_uncovered=False):
 
 
 def _counts():
-    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))
-                 for m in (Framework, Competency, Curriculum, Instrument, Question))
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Framework, Competency, Curriculum, Instrument, Question)
+    )
 
 
 def test_import_then_reimport_changes_nothing(app, tmp_path):
     fw = samples.write(tmp_path, "fw.yaml", samples.framework())
     cur = samples.write(tmp_path, "cur.yaml", samples.curriculum())
-    assert _import(fw, cur) == [("framework", "TST-FW", "created"),
-                                ("curriculum", "TST-CUR", "created")]
+    assert _import(fw, cur) == [
+        ("framework", "TST-FW", "created"),
+        ("curriculum", "TST-CUR", "created"),
+    ]
     before = _counts()
     assert before == (1, 5, 1, 3, 1)
-    assert _import(fw, cur) == [("framework", "TST-FW", "unchanged"),
-                                ("curriculum", "TST-CUR", "unchanged")]
+    assert _import(fw, cur) == [
+        ("framework", "TST-FW", "unchanged"),
+        ("curriculum", "TST-CUR", "unchanged"),
+    ]
     assert _counts() == before
 
 
@@ -127,8 +133,10 @@ def test_yaml_round_trip_through_the_database(app, tmp_path):
     cur_text, _ = exports.export_text("TST-CUR", None, "yaml")
     samples.write(tmp_path, "fw.yaml", fw_text)
     samples.write(tmp_path, "cur.yaml", cur_text)
-    assert _import(fw, cur) == [("framework", "TST-FW", "unchanged"),
-                                ("curriculum", "TST-CUR", "unchanged")]
+    assert _import(fw, cur) == [
+        ("framework", "TST-FW", "unchanged"),
+        ("curriculum", "TST-CUR", "unchanged"),
+    ]
 
 
 @pytest.mark.parametrize("fmt,suffix", [("moodle", "csv"), ("case", "json")])
@@ -160,7 +168,9 @@ def test_moodle_framework_imports_as_draft_listing_missing_khmer(app, tmp_path, 
         '"[{""scaleid"":""2""},{""id"":1,""scaledefault"":1,""proficient"":0},'
         '{""id"":2,""scaledefault"":0,""proficient"":1}]",,,,,,1,"domain,competency"\n'
         ',"NX-1","Patient safety","",1,,,,0,null,,2,,\n'
-        '"NX-1","NX-1.1","Identifies the patient","",1,,,,0,null,,3,,\n', encoding="utf-8")
+        '"NX-1","NX-1.1","Identifies the patient","",1,,,,0,null,,3,,\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["curricula", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "created   framework NURSE-X version 1" in result.output

@@ -19,14 +19,20 @@ from . import samples
 def test_everyone_browses_frameworks_and_curricula(client, login_as, loaded, role):
     framework, curriculum = loaded
     login_as(role)
-    for url in ("/frameworks", f"/frameworks/{framework.id}", "/curricula",
-                f"/curricula/{curriculum.id}", f"/frameworks/{framework.id}/download/yaml",
-                f"/frameworks/{framework.id}/download/moodle",
-                f"/frameworks/{framework.id}/download/case"):
+    for url in (
+        "/frameworks",
+        f"/frameworks/{framework.id}",
+        "/curricula",
+        f"/curricula/{curriculum.id}",
+        f"/frameworks/{framework.id}/download/yaml",
+        f"/frameworks/{framework.id}/download/moodle",
+        f"/frameworks/{framework.id}/download/case",
+    ):
         assert client.get(url).status_code == 200, url
     staff = role in (Role.ADMIN, Role.INSTRUCTOR, Role.OFFICER)
     assert client.get(f"/curricula/{curriculum.id}/download/yaml").status_code == (
-        200 if staff else 403)
+        200 if staff else 403
+    )
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -76,8 +82,16 @@ def _grow(framework: Framework, n: int) -> None:
     from lms.frameworks.models import Competency
 
     for i in range(n):
-        db.session.add(Competency(framework_id=framework.id, code=f"X{i}", title_en=f"X {i}",
-                                  title_km="ខ", depth=0, position=100 + i))
+        db.session.add(
+            Competency(
+                framework_id=framework.id,
+                code=f"X{i}",
+                title_en=f"X {i}",
+                title_km="ខ",
+                depth=0,
+                position=100 + i,
+            )
+        )
     db.session.commit()
 
 
@@ -110,8 +124,10 @@ def test_coverage_flags_unassessed_required_competencies(client, login_as, app, 
 
     doc = samples.curriculum(status="draft")
     doc["completion"]["required_competencies"].append("D2")
-    paths = [samples.write(tmp_path, "fw.yaml", samples.framework()),
-             samples.write(tmp_path, "cur.yaml", doc)]
+    paths = [
+        samples.write(tmp_path, "fw.yaml", samples.framework()),
+        samples.write(tmp_path, "cur.yaml", doc),
+    ]
     importer.import_paths(None, paths, utcnow())
     db.session.commit()
     curriculum = db.session.scalar(sa.select(Curriculum))
@@ -136,13 +152,19 @@ def test_upload_import_page(client, login_as, app):
     bad = samples.curriculum()
     bad["modules"][0]["outcomes"][0]["competencies"] = ["NOPE"]
     cur = yaml.safe_dump(bad, allow_unicode=True).encode()
-    response = client.post("/curricula/import", content_type="multipart/form-data", data={
-        "files": [(io.BytesIO(fw), "fw.yaml"), (io.BytesIO(cur), "cur.yaml")]})
+    response = client.post(
+        "/curricula/import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(fw), "fw.yaml"), (io.BytesIO(cur), "cur.yaml")]},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Nothing was imported" in html
     assert "modules[0].outcomes[0].competencies[0]" in html and "cur.yaml" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0
-    response = client.post("/curricula/import", content_type="multipart/form-data", data={
-        "files": [(io.BytesIO(fw), "fw.yaml")]})
+    response = client.post(
+        "/curricula/import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(fw), "fw.yaml")]},
+    )
     assert response.status_code == 200 and "TST-FW" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 1
