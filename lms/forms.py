@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import get_translations, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, SelectMultipleField, widgets
+from wtforms import FieldList, FormField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional
 
 from .text import nfc_filter
 
@@ -91,3 +93,25 @@ def apply_error(form, error) -> None:
         )
     else:
         form.form_errors.append(error.message)
+
+
+class TitleFields:
+    """Title in Khmer and in English (a form mixin)."""
+
+    title_km = TextAreaField(
+        _l("Title in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
+    )
+    title_en = TextAreaField(
+        _l("Title in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
+    )
+
+
+class DescriptionFields:
+    """An optional description in Khmer and in English (a form mixin)."""
+
+    description_km = TextAreaField(
+        _l("Description in Khmer"), validators=[Optional()], render_kw={"rows": 3, "lang": "km"}
+    )
+    description_en = TextAreaField(
+        _l("Description in English"), validators=[Optional()], render_kw={"rows": 3, "lang": "en"}
+    )

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form
+from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields
 from .spec import CompetencyRule, CurriculumKind, InstrumentType
 
 
@@ -49,19 +49,7 @@ class CodesField(StringField):
         return ", ".join(self.data or [])
 
 
-class DetailsForm(Form):
-    title_km = TextAreaField(
-        _l("Title in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
-    )
-    title_en = TextAreaField(
-        _l("Title in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
-    )
-    description_km = TextAreaField(
-        _l("Description in Khmer"), validators=[Optional()], render_kw={"rows": 3, "lang": "km"}
-    )
-    description_en = TextAreaField(
-        _l("Description in English"), validators=[Optional()], render_kw={"rows": 3, "lang": "en"}
-    )
+class DetailsForm(TitleFields, DescriptionFields, Form):
     kind = SelectField(_l("Type"), choices=CurriculumKind.choices())
     cadres = CheckboxListField(_l("For"), validators=[Optional()])
     cpd_credits = FloatField(_l("CPD credits"), validators=[InputRequired(), NumberRange(0, 1000)])
@@ -96,20 +84,8 @@ class OutcomeForm(Form):
     competencies = CodesField(_l("Competency codes"))
 
 
-class ModuleForm(Form):
+class ModuleForm(TitleFields, DescriptionFields, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    title_km = TextAreaField(
-        _l("Title in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
-    )
-    title_en = TextAreaField(
-        _l("Title in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
-    )
-    description_km = TextAreaField(
-        _l("Description in Khmer"), validators=[Optional()], render_kw={"rows": 2, "lang": "km"}
-    )
-    description_en = TextAreaField(
-        _l("Description in English"), validators=[Optional()], render_kw={"rows": 2, "lang": "en"}
-    )
     hours_theory = FloatField(
         _l("Theory hours"), default=0, validators=[InputRequired(), NumberRange(0, 2000)]
     )
@@ -122,16 +98,10 @@ class ModuleForm(Form):
     outcomes = FieldList(FormField(OutcomeForm), min_entries=1)
 
 
-class InstrumentForm(Form):
+class InstrumentForm(TitleFields, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     type = SelectField(_l("Type"), choices=InstrumentType.choices())
     module = SelectField(_l("Module"), validators=[Optional()])
-    title_km = TextAreaField(
-        _l("Title in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
-    )
-    title_en = TextAreaField(
-        _l("Title in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
-    )
     competencies = CodesField(
         _l("Competencies assessed"),
         validators=[DataRequired()],

@@ -95,18 +95,10 @@ def _check_version(existing, spec, kind: str, content_hash) -> str | None:
     return "status"
 
 
-def _framework(actor, item, now) -> Imported:
-    spec: FrameworkSpec = item.spec
-    missing = spec.missing_khmer()
-    if missing and spec.status != Status.DRAFT:
-        raise DomainError(
-            _l("Write the Khmer for every title before publishing (%(first)s).", first=missing[0]),
-            "status",
-        )
-    existing = frameworks.find_framework(spec.code, spec.version)
-    result = Imported("framework", spec.code, spec.version, "created", item.source, missing)
+def _store(actor, result: Imported, spec, existing, content_hash, write, now) -> Imported:
+    """Apply the version rules to one spec and write it when they allow (shared by both kinds)."""
     if existing is not None:
-        action = _check_version(existing, spec, "Framework", frameworks.content_hash)
+        action = _check_version(existing, spec, result.kind.capitalize(), content_hash)
         if action == "unchanged":
             result.action = action
             return result
@@ -115,26 +107,46 @@ def _framework(actor, item, now) -> Imported:
             result.action = action
             audit.record(
                 actor,
-                f"framework.{spec.status.value}",
-                "framework",
+                f"{result.kind}.{spec.status.value}",
+                result.kind,
                 existing.id,
                 {"code": spec.code, "version": spec.version},
                 now=now,
             )
             return result
         result.action = "replaced"
-    framework = frameworks.write_framework(spec, existing)
-    if spec.status == Status.PUBLISHED and framework.published_at is None:
-        framework.published_at = now
+    stored = write(existing)
+    if spec.status == Status.PUBLISHED and stored.published_at is None:
+        stored.published_at = now
     audit.record(
         actor,
-        f"framework.imported.{result.action}",
-        "framework",
-        framework.id,
-        {"code": spec.code, "version": spec.version, "source": item.source},
+        f"{result.kind}.imported.{result.action}",
+        result.kind,
+        stored.id,
+        {"code": spec.code, "version": spec.version, "source": result.source},
         now=now,
     )
     return result
+
+
+def _framework(actor, item, now) -> Imported:
+    spec: FrameworkSpec = item.spec
+    missing = spec.missing_khmer()
+    if missing and spec.status != Status.DRAFT:
+        raise DomainError(
+            _l("Write the Khmer for every title before publishing (%(first)s).", first=missing[0]),
+            "status",
+        )
+    result = Imported("framework", spec.code, spec.version, "created", item.source, missing)
+    return _store(
+        actor,
+        result,
+        spec,
+        frameworks.find_framework(spec.code, spec.version),
+        frameworks.content_hash,
+        lambda existing: frameworks.write_framework(spec, existing),
+        now,
+    )
 
 
 def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
@@ -154,14 +166,6 @@ def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
             _l("Publish the framework version this curriculum targets first."), "framework"
         )
     cover = curricula.coverage(spec, frameworks.read_framework(framework))
-    result = Imported(
-        "curriculum",
-        spec.code,
-        spec.version,
-        "created",
-        item.source,
-        unassessed_required=cover.unassessed_required,
-    )
     if cover.unassessed_required and spec.status == Status.PUBLISHED and not allow_uncovered:
         raise DomainError(
             _l(
@@ -171,34 +175,20 @@ def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
             ),
             "completion.required_competencies",
         )
-    existing = curricula.find_curriculum(spec.code, spec.version)
-    if existing is not None:
-        action = _check_version(existing, spec, "Curriculum", curricula.content_hash)
-        if action == "unchanged":
-            result.action = action
-            return result
-        if action == "status":
-            existing.status = spec.status
-            result.action = action
-            audit.record(
-                actor,
-                f"curriculum.{spec.status.value}",
-                "curriculum",
-                existing.id,
-                {"code": spec.code, "version": spec.version},
-                now=now,
-            )
-            return result
-        result.action = "replaced"
-    curriculum = curricula.write_curriculum(spec, framework, existing)
-    if spec.status == Status.PUBLISHED and curriculum.published_at is None:
-        curriculum.published_at = now
-    audit.record(
-        actor,
-        f"curriculum.imported.{result.action}",
+    result = Imported(
         "curriculum",
-        curriculum.id,
-        {"code": spec.code, "version": spec.version, "source": item.source},
-        now=now,
+        spec.code,
+        spec.version,
+        "created",
+        item.source,
+        unassessed_required=cover.unassessed_required,
     )
-    return result
+    return _store(
+        actor,
+        result,
+        spec,
+        curricula.find_curriculum(spec.code, spec.version),
+        curricula.content_hash,
+        lambda existing: curricula.write_curriculum(spec, framework, existing),
+        now,
+    )
