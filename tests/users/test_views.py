@@ -92,7 +92,7 @@ def test_import_page_reports_bad_rows_and_imports_nothing(client, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Nothing was imported" in html
-    assert "<td>3</td><td><code>family_name_km</code></td>" in html
+    assert "Line 3 · <code>family_name_km</code>" in html
     assert db.session.query(User).count() == before
 
 
