@@ -70,6 +70,7 @@ def _import_models() -> None:
     from .database import AppLock  # noqa: F401
     from .frameworks import models as _frameworks  # noqa: F401
     from .orgunits import models as _orgunits  # noqa: F401
+    from .training import models as _training  # noqa: F401
     from .users import models as _users  # noqa: F401
 
 
@@ -80,9 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     from .frameworks.routes import bp as frameworks_bp
     from .main.routes import bp as main_bp
     from .orgunits.routes import bp as orgunits_bp
+    from .training.routes import bp as training_bp
     from .users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp):
+    for bp in (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp, training_bp):
         app.register_blueprint(bp)
 
 

@@ -188,6 +188,49 @@ def load() -> None:
             facility_id=facility[facility_code],
         )
         users.create_user(None, data, now, password=password)
+    load_cohort(now)
+
+
+def load_cohort(now) -> None:
+    """A running basic EmONC cohort taught by the demo instructor, with the demo trainee."""
+    from datetime import timedelta
+
+    from .curricula.services import find_curriculum
+    from .training import services as training
+    from .training.models import CohortStatus
+
+    curriculum = find_curriculum("BEMONC", 1)
+    if curriculum is None:
+        return
+    users_by_name = {
+        u.username: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.username.in_(["instructor", "trainee"]))
+        )
+    }
+    venue = db.session.scalar(sa.select(Facility).where(Facility.code == "RTC-TK"))
+    start = now.date() - timedelta(days=3)
+    cohort = training.save_cohort(
+        None,
+        training.CohortData(
+            code="BEMONC-TK-2026-01",
+            title_km="វគ្គ BEmONC តាកែវ លើកទី១",
+            title_en="BEmONC Takeo, cohort 1",
+            curriculum_id=curriculum.id,
+            start_date=start,
+            end_date=start + timedelta(days=13),
+            capacity=24,
+            status=CohortStatus.RUNNING,
+            venue_id=venue.id if venue else None,
+            instructor_ids=[users_by_name["instructor"].id],
+        ),
+    )
+    training.enrol(None, cohort, users_by_name["trainee"], now)
+    for day, module in enumerate(curriculum.modules[:4]):
+        starts = now.replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=day - 2)
+        training.schedule_session(
+            None, cohort, module.id, starts, 180, venue.name_en if venue else None
+        )
 
 
 def load_curricula(now) -> None:

@@ -1,0 +1,169 @@
+"""Cohorts of trainees: enrolment, scheduled sessions, attendance and learning materials."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..curricula.models import Curriculum, Module
+from ..database import enum_column, utcnow
+from ..enums import LabelledEnum
+from ..extensions import db
+from ..orgunits.models import Facility
+from ..users.models import User
+
+
+class CohortStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    OPEN = "open", _l("Open for enrolment")
+    RUNNING = "running", _l("Running")
+    CLOSED = "closed", _l("Closed")
+
+
+class EnrolmentStatus(LabelledEnum):
+    REQUESTED = "requested", _l("Asked to join")
+    ENROLLED = "enrolled", _l("Enrolled")
+    REFUSED = "refused", _l("Request refused")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class AttendanceStatus(LabelledEnum):
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    ABSENT = "absent", _l("Absent")
+    EXCUSED = "excused", _l("Excused")
+
+
+class MaterialKind(LabelledEnum):
+    FILE = "file", _l("File")
+    LINK = "link", _l("Link")
+
+
+cohort_instructors = sa.Table(
+    "cohort_instructors",
+    db.metadata,
+    sa.Column("cohort_id", sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
+class Cohort(db.Model):
+    """A training batch running one published curriculum version."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title_km: Mapped[str] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    curriculum_id: Mapped[int] = mapped_column(sa.ForeignKey("curricula.id"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    capacity: Mapped[int]
+    status: Mapped[CohortStatus] = mapped_column(
+        enum_column(CohortStatus), default=CohortStatus.PLANNED, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    curriculum: Mapped[Curriculum] = relationship()
+    venue: Mapped[Facility | None] = relationship()
+    instructors: Mapped[list[User]] = relationship(
+        secondary=cohort_instructors, order_by="User.family_name_en"
+    )
+
+
+class Enrolment(db.Model):
+    """A trainee's place in a cohort. One row per trainee and cohort; its history is kept."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "trainee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+    trainee: Mapped[User] = relationship()
+    events: Mapped[list[EnrolmentEvent]] = relationship(
+        order_by="EnrolmentEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class EnrolmentEvent(db.Model):
+    """One change of an enrolment's status: who, when, from what to what, and why."""
+
+    __tablename__ = "enrolment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    from_status: Mapped[EnrolmentStatus | None] = mapped_column(enum_column(EnrolmentStatus))
+    to_status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class CohortSession(db.Model):
+    """A scheduled teaching session of one module."""
+
+    __tablename__ = "cohort_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"))
+    starts_at: Mapped[datetime]
+    minutes: Mapped[int] = mapped_column(default=180)
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+
+    module: Mapped[Module] = relationship()
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
+    marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Material(db.Model):
+    """A learning material of one module in a cohort: an uploaded file or a link."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"))
+    kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind))
+    title_km: Mapped[str] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    original_name: Mapped[str | None] = mapped_column(sa.String(200))
+    mime_type: Mapped[str | None] = mapped_column(sa.String(120))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
