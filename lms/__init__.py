@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every model module, so that metadata (and Alembic) see all tables.
+    from .assessments import models as _assessments  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .curricula import models as _curricula  # noqa: F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -19,9 +20,15 @@ from flask_migrate import upgrade
 
 from lms import create_app
 from lms.config import TESTING, database_url
+from lms.curricula import importer
+from lms.database import utcnow
 from lms.extensions import db
+from lms.training import services as training_services
+from lms.training.models import CohortStatus
+from lms.users.models import Role
 
 from . import factories
+from .curricula import samples
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +174,55 @@ def count_queries():
         yield counter
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+# --- A published curriculum and a cohort running it (training and assessment tests) ----------
+
+
+@pytest.fixture
+def curriculum(app, tmp_path):
+    from lms.curricula.services import find_curriculum
+
+    paths = [
+        samples.write(tmp_path, "fw.yaml", samples.framework()),
+        samples.write(tmp_path, "cur.yaml", samples.curriculum()),
+    ]
+    importer.import_paths(None, paths, utcnow())
+    db.session.commit()
+    return find_curriculum("TST-CUR", 1)
+
+
+@pytest.fixture
+def instructor(app):
+    return factories.user(roles=[Role.INSTRUCTOR], username="teacher")
+
+
+@pytest.fixture
+def make_cohort(curriculum, instructor):
+    def make(code="C-1", capacity=3, status=CohortStatus.OPEN, instructors=None):
+        cohort = training_services.save_cohort(
+            None,
+            training_services.CohortData(
+                code=code,
+                title_km="វគ្គ",
+                title_en="Cohort",
+                curriculum_id=curriculum.id,
+                start_date=date(2026, 11, 1),
+                end_date=date(2026, 11, 30),
+                capacity=capacity,
+                status=status,
+                instructor_ids=[i.id for i in (instructors or [instructor])],
+            ),
+        )
+        db.session.commit()
+        return cohort
+
+    return make
+
+
+@pytest.fixture
+def cohort(make_cohort):
+    return make_cohort()
 
 
 def km(message: str, **values) -> str:

@@ -1,0 +1,306 @@
+"""Recording evidence and deciding competence, without HTTP."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lms.assessments import online_tests
+from lms.assessments import services as assessments
+from lms.assessments.models import AssessmentRecord, CaseRole, EntryStatus
+from lms.assessments.rules import CompetencyState, Mark
+from lms.database import utcnow
+from lms.errors import DomainError, Forbidden
+from lms.extensions import db
+from lms.frameworks.models import Competency
+from lms.training import services as training
+from lms.users.models import Role
+
+from .. import factories
+
+
+@pytest.fixture
+def setting(cohort, instructor, curriculum):
+    """An enrolled trainee, a second instructor, and the curriculum's instruments by code."""
+    trainee = factories.user(username="keo.s")
+    second = factories.user(roles=[Role.INSTRUCTOR], username="second")
+    cohort.instructors.append(second)
+    enrolment = training.enrol(instructor, cohort, trainee, utcnow())
+    db.session.commit()
+    instruments = {i.code: i for i in curriculum.instruments}
+    return enrolment, trainee, second, instruments
+
+
+def _all_done(instrument, changes=None):
+    marks = {item.id: Mark.DONE for item in instrument.items}
+    marks.update(changes or {})
+    return assessments.ChecklistData(marks, 3, date(2026, 11, 20), "good")
+
+
+def _comp(code):
+    return db.session.scalar(sa.select(Competency).where(Competency.code == code))
+
+
+def test_osce_checklist_passes_by_the_rule(setting, instructor):
+    enrolment, _trainee, _second, instruments = setting
+    osce = instruments["OSCE-1"]
+    record = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce), True, utcnow()
+    )
+    assert record.passed and record.share_percent == 100.0 and record.counted
+    critical = next(i for i in osce.items if i.critical)
+    failed = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce, {critical.id: Mark.NOT_DONE}), True, utcnow()
+    )
+    assert not failed.passed  # a critical step missed fails the station
+
+
+def test_draft_then_submit_needs_every_item(setting, instructor):
+    enrolment, _t, _s, instruments = setting
+    osce = instruments["OSCE-1"]
+    first = osce.items[0].id
+    draft = assessments.save_checklist(
+        instructor,
+        enrolment,
+        osce,
+        assessments.ChecklistData({first: Mark.DONE}, None, date(2026, 11, 20)),
+        False,
+        utcnow(),
+    )
+    with pytest.raises(DomainError) as refused:
+        assessments.submit_draft(instructor, draft, utcnow())
+    assert refused.value.field == "marks"
+
+
+@pytest.mark.parametrize("rating", [0, 9])
+def test_out_of_range_rating_is_refused(setting, instructor, rating):
+    enrolment, _t, _s, instruments = setting
+    data = _all_done(instruments["OSCE-1"])
+    data.overall_rating = rating
+    with pytest.raises(DomainError) as refused:
+        assessments.save_checklist(
+            instructor, enrolment, instruments["OSCE-1"], data, True, utcnow()
+        )
+    assert refused.value.field == "overall_rating"
+
+
+def test_instrument_of_another_curriculum_is_refused(setting, tmp_path):
+    enrolment, *_ = setting
+    with pytest.raises(DomainError):
+        assessments.instrument_of(enrolment, 999999)
+
+
+def test_nobody_assesses_themselves_or_other_cohorts(setting, make_cohort):
+    enrolment, trainee, _second, instruments = setting
+    trainee.role_rows  # noqa: B018 (load)
+    with pytest.raises(Forbidden):
+        assessments.save_checklist(
+            trainee,
+            enrolment,
+            instruments["OSCE-1"],
+            _all_done(instruments["OSCE-1"]),
+            True,
+            utcnow(),
+        )
+    stranger = factories.user(roles=[Role.INSTRUCTOR])
+    make_cohort(code="OTHER", instructors=[stranger])
+    with pytest.raises(Forbidden):
+        assessments.save_checklist(
+            stranger,
+            enrolment,
+            instruments["OSCE-1"],
+            _all_done(instruments["OSCE-1"]),
+            True,
+            utcnow(),
+        )
+
+
+def test_second_assessor_verification(setting, instructor, curriculum):
+    enrolment, _trainee, second, instruments = setting
+    osce = instruments["OSCE-1"]
+    osce.second_assessor = True
+    record = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce), True, utcnow()
+    )
+    assert record.needs_verification and not record.counted
+    with pytest.raises(DomainError, match="other than the first"):
+        assessments.verify(instructor, record, utcnow())
+    assessments.verify(second, record, utcnow())
+    assert record.counted
+    with pytest.raises(DomainError, match="already verified"):
+        assessments.verify(second, record, utcnow())
+
+
+def test_correction_is_a_new_version_with_history(setting, instructor):
+    enrolment, *_rest, instruments = setting
+    osce = instruments["OSCE-1"]
+    critical = next(i for i in osce.items if i.critical)
+    first = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce, {critical.id: Mark.NOT_DONE}), True, utcnow()
+    )
+    with pytest.raises(DomainError):
+        assessments.correct(instructor, first, "  ", utcnow(), _all_done(osce))
+    second = assessments.correct(instructor, first, "wrong box ticked", utcnow(), _all_done(osce))
+    assert second.passed and not first.passed and first.superseded
+    assert [r.id for r in assessments.history(second)] == [second.id, first.id]
+    with pytest.raises(DomainError):
+        assessments.correct(instructor, first, "again", utcnow(), _all_done(osce))
+    with pytest.raises(DomainError):
+        assessments.save_checklist(
+            instructor, enrolment, osce, _all_done(osce), True, utcnow(), record=second
+        )
+
+
+def test_paper_test_score(setting, instructor):
+    enrolment, *_rest, instruments = setting
+    kt = instruments["KT"]
+    assert not assessments.save_paper_test(
+        instructor, enrolment, kt, 79.5, date(2026, 11, 2), None, utcnow()
+    ).passed
+    assert assessments.save_paper_test(
+        instructor, enrolment, kt, 80, date(2026, 11, 3), None, utcnow()
+    ).passed
+    with pytest.raises(DomainError):
+        assessments.save_paper_test(
+            instructor, enrolment, kt, 101, date(2026, 11, 3), None, utcnow()
+        )
+
+
+def test_online_test_shuffled_limited_and_submitted_once(setting):
+    enrolment, trainee, _second, instruments = setting
+    kt = instruments["KT"]
+    attempt = online_tests.start_attempt(trainee, enrolment, kt, utcnow(), random.Random(1))
+    assert online_tests.start_attempt(trainee, enrolment, kt, utcnow()).id == attempt.id
+    paper = online_tests.paper(attempt)
+    question, options = paper[0]
+    wrong = next(o for o in options if not o.correct)
+    outcome = online_tests.submit_attempt(trainee, attempt, {question.id: wrong.id}, utcnow())
+    assert not outcome.passed and attempt.score_percent == 0.0
+    with pytest.raises(DomainError, match="already submitted"):
+        online_tests.submit_attempt(trainee, attempt, {question.id: wrong.id}, utcnow())
+    second = online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+    right = next(o for o in options if o.correct)
+    assert online_tests.submit_attempt(trainee, second, {question.id: right.id}, utcnow()).passed
+    with pytest.raises(DomainError, match="already passed"):
+        online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+
+
+def test_online_test_attempts_are_limited(setting):
+    enrolment, trainee, _second, instruments = setting
+    kt = instruments["KT"]
+    for _ in range(kt.attempts):
+        attempt = online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+        online_tests.submit_attempt(trainee, attempt, {}, utcnow())
+    with pytest.raises(DomainError, match="every attempt"):
+        online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+
+
+def test_only_the_trainee_takes_their_test(setting, instructor):
+    enrolment, _trainee, _second, instruments = setting
+    with pytest.raises(Forbidden):
+        online_tests.start_attempt(instructor, enrolment, instruments["KT"], utcnow())
+
+
+def test_logbook_entries_verified_towards_minimums(setting, instructor):
+    enrolment, trainee, _second, instruments = setting
+    log = instruments["LOG"]
+    case_type = log.case_types[0]
+    entries = [
+        assessments.add_logbook_entry(
+            trainee,
+            enrolment,
+            log,
+            case_type.id,
+            date(2026, 11, 10),
+            None,
+            f"ANC-{n}",
+            CaseRole.PERFORMED,
+            utcnow(),
+        )
+        for n in range(6)
+    ]
+    with pytest.raises(DomainError):
+        assessments.add_logbook_entry(
+            trainee,
+            enrolment,
+            log,
+            case_type.id,
+            utcnow().date() + timedelta(days=2),
+            None,
+            "X",
+            CaseRole.OBSERVED,
+            utcnow(),
+        )
+    with pytest.raises(DomainError):
+        assessments.review_logbook_entry(instructor, entries[0], False, "", utcnow())
+    assessments.review_logbook_entry(instructor, entries[0], False, "duplicate", utcnow())
+    for entry in entries[1:]:
+        assessments.review_logbook_entry(instructor, entry, True, None, utcnow())
+    assert entries[0].status == EntryStatus.REJECTED
+    outcome = assessments.logbook_outcome(enrolment, log)
+    assert outcome.complete and outcome.progress == ((case_type.id, 5, 5),)
+
+
+def test_competency_table_decides_from_counted_evidence(setting, instructor, curriculum):
+    enrolment, trainee, _second, instruments = setting
+    osce, kt = instruments["OSCE-1"], instruments["KT"]
+    table = assessments.competency_table(curriculum, [enrolment.id])
+    assert [c.code for c in table.competencies] == ["D1.1", "D1.2"]
+    d11, d12 = _comp("D1.1"), _comp("D1.2")
+    assert table.outcomes[enrolment.id][d11.id].state == CompetencyState.NOT_ASSESSED
+    assessments.save_checklist(instructor, enrolment, osce, _all_done(osce), True, utcnow())
+    attempt = online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+    question, options = online_tests.paper(attempt)[0]
+    online_tests.submit_attempt(
+        trainee, attempt, {question.id: next(o.id for o in options if o.correct)}, utcnow()
+    )
+    table = assessments.competency_table(curriculum, [enrolment.id])
+    outcomes = table.outcomes[enrolment.id]
+    assert outcomes[d11.id].state == CompetencyState.ACHIEVED
+    assert outcomes[d11.id].highest_level == 3
+    assert outcomes[d12.id].state == CompetencyState.NOT_YET  # the logbook is not complete
+    assessments.record_panel_decision(
+        instructor, enrolment, d12.id, True, "cases seen on a rural placement", utcnow()
+    )
+    outcome = assessments.competency_table(curriculum, [enrolment.id]).outcomes[enrolment.id][
+        d12.id
+    ]
+    assert outcome.state == CompetencyState.ACHIEVED and outcome.by_panel
+
+
+def test_competency_table_queries_do_not_grow(setting, instructor, curriculum, make_cohort):
+    from ..conftest import count_queries
+
+    enrolment, *_ = setting
+    with count_queries() as one:
+        assessments.competency_table(curriculum, [enrolment.id])
+    big = make_cohort(code="BIG", capacity=50)
+    ids = []
+    for _ in range(20):
+        e = training.enrol(instructor, big, factories.user(), utcnow())
+        assessments.save_checklist(
+            instructor,
+            e,
+            curriculum.instruments[0],
+            _all_done(curriculum.instruments[0]),
+            True,
+            utcnow(),
+        )
+        ids.append(e.id)
+    db.session.commit()
+    with count_queries() as many:
+        table = assessments.competency_table(curriculum, ids)
+    assert len(table.outcomes) == 20
+    assert many.count <= one.count + 1, many.statements
+
+
+def test_submitted_records_are_counted_only_when_current(setting, instructor):
+    enrolment, *_rest, instruments = setting
+    osce = instruments["OSCE-1"]
+    record = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce), True, utcnow()
+    )
+    assessments.correct(instructor, record, "typo", utcnow(), _all_done(osce))
+    counted = db.session.scalars(sa.select(AssessmentRecord)).all()
+    assert sum(r.counted for r in counted) == 1
