@@ -32,7 +32,9 @@ class CohortForm(Form):
     venue_id = SelectField(_l("Venue"), coerce=optional_int, validators=[Optional()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()])
-    capacity = IntegerField(_l("Number of places"), validators=[InputRequired(), NumberRange(1, 1000)])
+    capacity = IntegerField(
+        _l("Number of places"), validators=[InputRequired(), NumberRange(1, 1000)]
+    )
     status = SelectField(_l("Status"), choices=CohortStatus.choices())
     instructor_ids = CheckboxListField(_l("Instructors"), coerce=int, validators=[Optional()])
 
