@@ -76,6 +76,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .assessments.routes import bp as assessments_bp
     from .auth.routes import bp as auth_bp
     from .curricula import edit_routes  # noqa: F401 (adds the editing views)
     from .curricula.routes import bp as curricula_bp
@@ -85,7 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from .training.routes import bp as training_bp
     from .users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp, training_bp):
+    blueprints = (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp,
+                  training_bp, assessments_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

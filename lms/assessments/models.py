@@ -106,6 +106,7 @@ class TestAttempt(db.Model):
     """A trainee's attempt at an online knowledge test, in its own shuffled order."""
 
     __tablename__ = "test_attempts"
+    __test__ = False  # not a pytest test class, whatever its name
     __table_args__ = (sa.UniqueConstraint("enrolment_id", "instrument_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +124,7 @@ class TestAttempt(db.Model):
 
 class TestAnswer(db.Model):
     __tablename__ = "test_answers"
+    __test__ = False
 
     attempt_id: Mapped[int] = mapped_column(
         sa.ForeignKey("test_attempts.id", ondelete="CASCADE"), primary_key=True

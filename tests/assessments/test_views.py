@@ -1,0 +1,226 @@
+"""Assessing on a phone and following progress, through the browser, for each role."""
+
+import pytest
+import sqlalchemy as sa
+
+from lms.assessments.models import AssessmentRecord, EntryStatus, LogbookEntry, TestAttempt
+from lms.database import utcnow
+from lms.extensions import db
+from lms.training import services as training
+from lms.users.models import Role
+
+from .. import factories
+from ..conftest import count_queries, km
+
+
+@pytest.fixture
+def enrolled(cohort, instructor, curriculum):
+    trainee = factories.user(username="keo.s")
+    enrolment = training.enrol(instructor, cohort, trainee, utcnow())
+    db.session.commit()
+    return enrolment, trainee, {i.code: i for i in curriculum.instruments}
+
+
+def _checklist_form(instrument, rating="3", action="submit"):
+    data = {f"item{item.id}": "done" for item in instrument.items}
+    data.update(overall_rating=rating, action=action, assessed_on="2026-11-20")
+    return data
+
+
+def test_instructor_records_an_osce_station(client, login, enrolled, instructor):
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    login(instructor)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist")
+    assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
+    response = client.post(
+        f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist", data=_checklist_form(osce)
+    )
+    assert response.status_code == 302
+    record = db.session.scalars(sa.select(AssessmentRecord)).one()
+    assert record.passed and record.counted
+    assert "passed" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_incomplete_checklist_cannot_be_submitted(client, login, enrolled, instructor):
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    login(instructor)
+    client.set_cookie("lang", "en")
+    data = _checklist_form(osce)
+    del data[f"item{osce.items[0].id}"]
+    response = client.post(f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist", data=data)
+    assert response.status_code == 200
+    assert "Mark every item before submitting." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentRecord)) == 0
+
+
+def test_out_of_range_rating_is_refused(client, login, enrolled, instructor):
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    login(instructor)
+    response = client.post(
+        f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist",
+        data=_checklist_form(osce, rating="42"),
+    )
+    assert response.status_code == 200
+    assert km("The rating is not a level of the proficiency scale.") in response.get_data(
+        as_text=True
+    )
+
+
+def test_other_cohorts_instructor_and_the_trainee_cannot_assess(client, login, enrolled, app):
+    enrolment, trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    stranger = factories.user(roles=[Role.INSTRUCTOR])
+    db.session.commit()
+    login(stranger)
+    url = f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data=_checklist_form(osce)).status_code == 403
+    assert client.get(f"/enrolments/{enrolment.id}").status_code == 403
+    own = app.test_client()
+    own.post("/login", data={"login": trainee.username, "password": factories.PASSWORD})
+    assert own.get(url).status_code == 403  # trainees do not assess
+    assert own.get(f"/enrolments/{enrolment.id}").status_code == 200  # but see their record
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentRecord)) == 0
+
+
+def test_second_assessor_verifies_in_the_queue(client, login, enrolled, instructor, cohort, app):
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    osce.second_assessor = True
+    second = factories.user(roles=[Role.INSTRUCTOR], username="second")
+    cohort.instructors.append(second)
+    db.session.commit()
+    login(instructor)
+    client.post(
+        f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist", data=_checklist_form(osce)
+    )
+    record = db.session.scalars(sa.select(AssessmentRecord)).one()
+    assert client.post(f"/records/{record.id}/verify").status_code == 302
+    db.session.refresh(record)
+    assert record.verified_at is None  # the first assessor cannot verify
+    other = app.test_client()
+    other.post("/login", data={"login": "second", "password": factories.PASSWORD})
+    other.set_cookie("lang", "en")
+    assert f"/records/{record.id}" in other.get(f"/cohorts/{cohort.id}/queue").get_data(
+        as_text=True
+    )
+    other.post(f"/records/{record.id}/verify")
+    db.session.refresh(record)
+    assert record.verified_by_id == second.id and record.counted
+
+
+def test_correction_keeps_history(client, login, enrolled, instructor):
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    login(instructor)
+    client.post(
+        f"/enrolments/{enrolment.id}/instruments/{osce.id}/checklist", data=_checklist_form(osce)
+    )
+    record = db.session.scalars(sa.select(AssessmentRecord)).one()
+    data = _checklist_form(osce)
+    data["reason"] = "rating entered for the wrong trainee"
+    data["overall_rating"] = "2"
+    response = client.post(f"/records/{record.id}/correct", data=data)
+    assert response.status_code == 302
+    new = db.session.scalars(
+        sa.select(AssessmentRecord).order_by(AssessmentRecord.id.desc())
+    ).first()
+    assert new.corrects_id == record.id and new.overall_rating == 2
+    html = client.get(f"/records/{new.id}").get_data(as_text=True)
+    assert "rating entered for the wrong trainee" in html and f"/records/{record.id}" in html
+
+
+def test_trainee_takes_the_online_test_once_per_attempt(client, login, enrolled):
+    enrolment, trainee, instruments = enrolled
+    kt = instruments["KT"]
+    login(trainee)
+    client.set_cookie("lang", "en")
+    url = f"/enrolments/{enrolment.id}/tests/{kt.id}"
+    client.post(url, data={"action": "start"})
+    attempt = db.session.scalars(sa.select(TestAttempt)).one()
+    html = client.get(url).get_data(as_text=True)
+    question = kt.questions[0]
+    right = next(o for o in question.options if o.correct)
+    assert f'name="q{question.id}"' in html
+    client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id})
+    db.session.refresh(attempt)
+    assert attempt.passed and attempt.score_percent == 100.0
+    again = client.post(
+        url, data={"attempt": attempt.id, f"q{question.id}": right.id}, follow_redirects=True
+    )
+    assert "already submitted" in again.get_data(as_text=True)
+
+
+def test_trainee_logs_a_case_and_instructor_verifies(client, login, enrolled, instructor, app):
+    enrolment, trainee, instruments = enrolled
+    log = instruments["LOG"]
+    login(trainee)
+    url = f"/enrolments/{enrolment.id}/logbook/{log.id}"
+    response = client.post(
+        url,
+        data={
+            "case_type_id": log.case_types[0].id,
+            "case_date": "2026-11-20",
+            "reference": "ANC-0042",
+            "role": "performed",
+            "facility_id": "",
+        },
+    )
+    assert response.status_code == 302
+    entry = db.session.scalars(sa.select(LogbookEntry)).one()
+    teacher = app.test_client()
+    teacher.post("/login", data={"login": instructor.username, "password": factories.PASSWORD})
+    teacher.post(f"/logbook/{entry.id}/verify")
+    db.session.refresh(entry)
+    assert entry.status == EntryStatus.VERIFIED
+
+
+def test_progress_page_in_khmer_with_a_chart(client, login, enrolled):
+    _enrolment, trainee, _instruments = enrolled
+    login(trainee)
+    html = client.get("/my/progress").get_data(as_text=True)
+    assert "<svg" in html and km("My progress") in html
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [(Role.ADMIN, 200), (Role.OFFICER, 200), (Role.TRAINEE, 403), (Role.QUALITY_ASSESSOR, 403)],
+)
+def test_matrix_access(client, login_as, cohort, role, status):
+    login_as(role)
+    assert client.get(f"/cohorts/{cohort.id}/matrix").status_code == status
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_matrix_and_progress_queries_do_not_grow(
+    client, login, make_cohort, instructor, n, curriculum
+):
+    from lms.assessments import services as assessments
+    from lms.assessments.rules import Mark
+
+    big = make_cohort(code=f"M-{n}", capacity=100)
+    osce = curriculum.instruments[0]
+    enrolments = []
+    for _ in range(n):
+        e = training.enrol(instructor, big, factories.user(), utcnow())
+        assessments.save_checklist(
+            instructor,
+            e,
+            osce,
+            assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, utcnow().date()),
+            True,
+            utcnow(),
+        )
+        enrolments.append(e)
+    db.session.commit()
+    login(instructor)
+    with count_queries() as matrix:
+        assert client.get(f"/cohorts/{big.id}/matrix").status_code == 200
+    assert matrix.count <= 16, matrix.statements
+    with count_queries() as page:
+        assert client.get(f"/enrolments/{enrolments[0].id}").status_code == 200
+    assert page.count <= 40, page.statements
