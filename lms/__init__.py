@@ -86,8 +86,16 @@ def _register_blueprints(app: Flask) -> None:
     from .training.routes import bp as training_bp
     from .users.routes import bp as users_bp
 
-    blueprints = (main_bp, auth_bp, users_bp, orgunits_bp, frameworks_bp, curricula_bp,
-                  training_bp, assessments_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        users_bp,
+        orgunits_bp,
+        frameworks_bp,
+        curricula_bp,
+        training_bp,
+        assessments_bp,
+    )
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -503,6 +503,7 @@ def matrix(cohort_id: int):
         achieved=achieved,
         by_sex=training.count_by_sex(enrolled),
         states=rules.CompetencyState,
+        labels={state: str(state.label) for state in rules.CompetencyState},
     )
 
 

@@ -378,23 +378,26 @@ def results_for(enrolment_ids: list[int]) -> dict[int, list[rules.Result]]:
     from .online_tests import online_results
 
     found: dict[int, list[rules.Result]] = {e: [] for e in enrolment_ids}
-    records = db.session.scalars(
-        sa.select(AssessmentRecord).where(
+    # Columns only: the matrix reads thousands of records and needs five values of each.
+    rows = db.session.execute(
+        sa.select(
+            AssessmentRecord.enrolment_id,
+            AssessmentRecord.instrument_id,
+            AssessmentRecord.submitted_at,
+            AssessmentRecord.passed,
+            AssessmentRecord.overall_rating,
+        ).where(
             AssessmentRecord.enrolment_id.in_(enrolment_ids),
             AssessmentRecord.status == RecordStatus.SUBMITTED,
             AssessmentRecord.superseded.is_(False),
+            sa.or_(
+                AssessmentRecord.needs_verification.is_(False),
+                AssessmentRecord.verified_at.is_not(None),
+            ),
         )
     )
-    for record in records:
-        if record.counted:
-            found[record.enrolment_id].append(
-                rules.Result(
-                    record.instrument_id,
-                    record.submitted_at,
-                    bool(record.passed),
-                    record.overall_rating,
-                )
-            )
+    for enrolment_id, instrument_id, submitted_at, passed, rating in rows:
+        found[enrolment_id].append(rules.Result(instrument_id, submitted_at, bool(passed), rating))
     for enrolment_id, result in online_results(enrolment_ids):
         found[enrolment_id].append(result)
     for enrolment_id, result in _logbook_results(enrolment_ids):
