@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -169,10 +179,20 @@ def record_checklist(enrolment_id: int, instrument_id: int):
             (request.form.get("comments") or "").strip()[:2000],
         )
         submit = request.form.get("action") == "submit"
+        photo = request.files.get("photo")
         try:
             record = assessments.save_checklist(
                 current_user, enrolment, instrument, data, submit, utcnow()
             )
+            if photo and photo.filename:
+                assessments.attach_photo(
+                    current_user,
+                    record,
+                    photo.filename,
+                    photo.read(),
+                    _evidence(),
+                    current_app.config["MAX_CONTENT_LENGTH"],
+                )
         except Forbidden:
             db.session.rollback()
             abort(403)
@@ -229,6 +249,33 @@ def record_paper_test(enrolment_id: int, instrument_id: int):
     return render_template(
         "assessments/paper_test.html", form=form, enrolment=enrolment, instrument=instrument
     )
+
+
+def _evidence() -> Path:
+    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
+    return Path(base) / "evidence"
+
+
+@bp.route("/records/<int:record_id>/photo")
+@roles_required(*ANYONE)
+def record_photo(record_id: int):
+    from ..training import uploads
+
+    record = _record(record_id)
+    if not record.photo_token:
+        abort(404)
+    try:
+        path = uploads.open_stored(_evidence(), record.photo_token)
+    except (FileNotFoundError, ValueError):
+        abort(404)
+    data = path.read_bytes()
+    kind = uploads.sniff(data)
+    if kind not in assessments.IMAGE_KINDS:
+        abort(404)
+    response = current_app.response_class(data, mimetype=uploads.ALLOWED[kind].mime_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 def _record(record_id: int) -> AssessmentRecord:

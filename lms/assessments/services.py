@@ -131,6 +131,25 @@ def save_checklist(
     return record
 
 
+IMAGE_KINDS = {"png", "jpeg", "webp"}
+
+
+def attach_photo(
+    actor, record: AssessmentRecord, filename: str, data: bytes, folder, max_bytes: int
+) -> None:
+    """Keep a photo as evidence with a record (pictures only, checked by content)."""
+    from ..training import uploads
+
+    require_assessor(actor, record.enrolment)
+    checked = uploads.check_upload(filename, data, max_bytes)
+    if checked.kind not in IMAGE_KINDS:
+        raise DomainError(_l("The photo must be a PNG, JPEG or WebP picture."), "photo")
+    old = record.photo_token
+    record.photo_token = uploads.store(checked, data, folder)
+    if old:
+        uploads.delete_stored(folder, old)
+
+
 def save_paper_test(
     actor,
     enrolment: Enrolment,

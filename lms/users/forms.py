@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import CheckboxListField, Form, choices
 from .models import Role, Sex
@@ -112,3 +120,13 @@ class CadreForm(Form):
         _l("Professional council"), coerce=optional_int, validators=[Optional()]
     )
     active = BooleanField(_l("Active"), default=True)
+
+
+class CouncilForm(Form):
+    name_km = StringField(_l("Name in Khmer"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    licence_cycle_years = IntegerField(
+        _l("Licensing cycle (years)"),
+        validators=[InputRequired(), NumberRange(1, 10)],
+        description=_l("CPD credits are counted over this period."),
+    )

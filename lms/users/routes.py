@@ -15,8 +15,8 @@ from ..forms import apply_error, choices
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from . import services
-from .forms import CadreForm, CsvImportForm, UserFilterForm, UserForm
-from .models import Cadre, Role, Sex, User
+from .forms import CadreForm, CouncilForm, CsvImportForm, UserFilterForm, UserForm
+from .models import Cadre, Council, Role, Sex, User
 
 bp = Blueprint("users", __name__)
 admin_only = roles_required(Role.ADMIN)
@@ -251,3 +251,33 @@ def edit_cadre(cadre_id):
             flash(_("The cadre was saved."), "success")
             return redirect(url_for("users.list_cadres"))
     return render_template("users/cadre_form.html", form=form, cadre=cadre)
+
+
+@bp.route("/councils")
+@admin_only
+def list_councils():
+    return render_template("users/councils.html", councils=services.councils())
+
+
+@bp.route("/councils/<int:council_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_council(council_id: int):
+    council = db.session.get(Council, council_id) or abort(404)
+    form = CouncilForm(obj=council)
+    if form.validate_on_submit():
+        try:
+            services.save_council(
+                current_user,
+                council,
+                form.name_km.data,
+                form.name_en.data,
+                form.licence_cycle_years.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The council was saved."), "success")
+            return redirect(url_for("users.list_councils"))
+    return render_template("users/council_form.html", form=form, council=council)

@@ -522,3 +522,22 @@ def _batch_uniqueness(parsed: list[tuple[int, UserData]]) -> list[RowError]:
         if u.licence_number:
             seen_licences.add(key)
     return errors
+
+
+def save_council(actor, council: Council, name_km: str, name_en: str, cycle_years: int) -> None:
+    """Rename a council or change its licensing cycle (the period CPD credits count over)."""
+    if not has_khmer(name_km):
+        raise DomainError(_l("The Khmer name is required."), "name_km")
+    if not name_en or has_khmer(name_en):
+        raise DomainError(_l("The English name is required."), "name_en")
+    if not 1 <= cycle_years <= 10:
+        raise DomainError(_l("A licensing cycle lasts from 1 to 10 years."), "licence_cycle_years")
+    before = council.licence_cycle_years
+    council.name_km, council.name_en, council.licence_cycle_years = name_km, name_en, cycle_years
+    audit.record(
+        actor,
+        "council.updated",
+        "council",
+        council.id,
+        {"cycle_years": cycle_years, "cycle_years_before": before},
+    )

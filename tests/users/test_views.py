@@ -163,3 +163,23 @@ def test_built_in_form_messages_are_in_khmer(client, login_as):
     assert 'id="given_name_en-error"' in html
     assert km("This field is required.") in html
     assert "This field is required." not in html
+
+
+def test_admin_sets_a_councils_licensing_cycle(client, login_as):
+    from lms.users.models import Council
+
+    login_as(Role.ADMIN)
+    council = db.session.query(Council).filter_by(code="CMWC").one()
+    assert client.get("/councils").status_code == 200
+    response = client.post(
+        f"/councils/{council.id}/edit",
+        data={"name_km": council.name_km, "name_en": council.name_en, "licence_cycle_years": "5"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(council)
+    assert council.licence_cycle_years == 5
+    bad = client.post(
+        f"/councils/{council.id}/edit",
+        data={"name_km": council.name_km, "name_en": council.name_en, "licence_cycle_years": "0"},
+    )
+    assert bad.status_code == 200
