@@ -106,6 +106,18 @@ ACCOUNTS = (
         "RTC-TK",
     ),
     (
+        "instructor2",
+        "demo-instructor2-2026",
+        {Role.INSTRUCTOR},
+        "ម៉ៅ",
+        "ចន្ទា",
+        "MAO",
+        "Chanthea",
+        Sex.FEMALE,
+        "MIDWIFE",
+        "TK-PRH",
+    ),
+    (
         "officer",
         "demo-officer-2026",
         {Role.OFFICER},
@@ -205,7 +217,7 @@ def load_cohort(now) -> None:
     users_by_name = {
         u.username: u
         for u in db.session.scalars(
-            sa.select(User).where(User.username.in_(["instructor", "trainee"]))
+            sa.select(User).where(User.username.in_(["instructor", "instructor2", "trainee"]))
         )
     }
     venue = db.session.scalar(sa.select(Facility).where(Facility.code == "RTC-TK"))
@@ -222,7 +234,7 @@ def load_cohort(now) -> None:
             capacity=24,
             status=CohortStatus.RUNNING,
             venue_id=venue.id if venue else None,
-            instructor_ids=[users_by_name["instructor"].id],
+            instructor_ids=[users_by_name["instructor"].id, users_by_name["instructor2"].id],
         ),
     )
     training.enrol(None, cohort, users_by_name["trainee"], now)

@@ -27,7 +27,7 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import Form, apply_error, choices
 from ..frameworks.models import Competency
-from ..i18n import localised
+from ..i18n import format_number, localised
 from ..main.home import Link, Panel, register_panel
 from ..orgunits import services as orgunits
 from ..training import services as training
@@ -513,7 +513,7 @@ def take_test(enrolment_id: int, instrument_id: int):
             return redirect(request.path)
         db.session.commit()
         flash(
-            _("Your score: %(score)s%%.", score=outcome.score_percent)
+            _("Your score: %(score)s%%.", score=format_number(outcome.score_percent))
             + " "
             + (_("You passed.") if outcome.passed else _("You did not reach the pass mark.")),
             "success" if outcome.passed else "warning",

@@ -222,6 +222,11 @@ class Cycle:
     start: date
     end: date  # exclusive
 
+    @property
+    def last_day(self) -> date:
+        """The cycle's last day (`end` itself is the first day of the next cycle)."""
+        return date.fromordinal(self.end.toordinal() - 1)
+
 
 DEFAULT_CYCLE_ANCHOR = date(2020, 1, 1)
 

@@ -377,3 +377,8 @@ def test_cpd_credits_in_cycle_include_start_exclude_end():
     ]
     assert rules.cpd_credits_in_cycle(completions, cycle) == 3.8
     assert rules.cpd_credits_in_cycle([], cycle) == 0
+
+
+def test_cycle_last_day():
+    cycle = rules.licensing_cycle(date(2026, 11, 24), 3)
+    assert cycle.last_day == date(2028, 12, 31)
