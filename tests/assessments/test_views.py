@@ -336,3 +336,13 @@ def test_role_and_object_table(client, login, enrolled, instructor, cohort, who)
             assert status == 200  # their own (empty) progress
         else:
             assert status in (403, 404), (who, url, status)
+
+
+def test_managers_see_the_enrolment_history(client, login, enrolled, instructor):
+    enrolment, trainee, _instruments = enrolled
+    training.withdraw(instructor, enrolment, "family reasons", utcnow())
+    training.enrol(instructor, enrolment.cohort, trainee, utcnow())
+    db.session.commit()
+    login(instructor)
+    html = client.get(f"/enrolments/{enrolment.id}").get_data(as_text=True)
+    assert "family reasons" in html
