@@ -12,6 +12,9 @@ PGURL ?= postgresql+psycopg://postgres@127.0.0.1:5432
 install: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@pkg-config --exists icu-uc 2>/dev/null || { \
+	  echo "PyICU needs the ICU development files. On Debian or Ubuntu run:"; \
+	  echo "  sudo apt-get install libicu-dev pkg-config g++"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

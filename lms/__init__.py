@@ -67,6 +67,7 @@ def _import_models() -> None:
     from .assessments import models as _assessments  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .certificates import models as _certificates  # noqa: F401
     from .curricula import models as _curricula  # noqa: F401
     from .database import AppLock  # noqa: F401
     from .frameworks import models as _frameworks  # noqa: F401

@@ -179,9 +179,9 @@ def register(app: Flask) -> None:
     @assets_cli.command("fonts")
     def assets_fonts():
         """Rebuild the Khmer web fonts from the packaged variable font."""
-        from .assets import build_web_fonts
+        from .assets import build_pdf_fonts, build_web_fonts
 
-        for path in build_web_fonts():
+        for path in build_web_fonts() + build_pdf_fonts():
             click.echo(f"{path} ({path.stat().st_size} bytes)")
 
     app.cli.add_command(assets_cli)

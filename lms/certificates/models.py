@@ -1,0 +1,120 @@
+"""Certificates: what was issued to whom, frozen at issue time, and its life cycle."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..curricula.models import Curriculum
+from ..database import enum_column, utcnow
+from ..enums import LabelledEnum
+from ..extensions import db
+from ..training.models import Enrolment
+from ..users.models import User
+
+
+class CertificateStatus(LabelledEnum):
+    VALID = "valid", _l("Valid")
+    EXPIRED = "expired", _l("Expired")
+    REVOKED = "revoked", _l("Revoked")
+    SUPERSEDED = "superseded", _l("Replaced by a newer certificate")
+
+
+class RevocationReason(LabelledEnum):
+    ISSUED_IN_ERROR = "issued_in_error", _l("Issued in error")
+    ASSESSMENT_INVALID = "assessment_invalid", _l("Assessment found invalid")
+    MISCONDUCT = "misconduct", _l("Professional misconduct")
+    LICENCE_WITHDRAWN = "licence_withdrawn", _l("Licence withdrawn by the council")
+    HOLDER_REQUEST = "holder_request", _l("At the holder's request")
+
+
+class IssueKind(LabelledEnum):
+    ORIGINAL = "original", _l("Original")
+    RENEWAL = "renewal", _l("Renewal")
+    CORRECTION = "correction", _l("Corrected re-issue")
+
+
+class SerialCounter(db.Model):
+    """The last serial number used per prefix and year: serials have no gaps."""
+
+    __tablename__ = "serial_counters"
+    prefix: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CertificateSettings(db.Model):
+    """Issuing body and signatory, for every curriculum (curriculum_code empty) or one."""
+
+    __tablename__ = "certificate_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    curriculum_code: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    issuing_body_km: Mapped[str] = mapped_column(sa.Text)
+    issuing_body_en: Mapped[str] = mapped_column(sa.Text)
+    signatory_name_km: Mapped[str] = mapped_column(sa.Text)
+    signatory_name_en: Mapped[str] = mapped_column(sa.Text)
+    signatory_title_km: Mapped[str] = mapped_column(sa.Text)
+    signatory_title_en: Mapped[str] = mapped_column(sa.Text)
+    place_km: Mapped[str] = mapped_column(sa.Text, default="ភ្នំពេញ")
+    place_en: Mapped[str] = mapped_column(sa.Text, default="Phnom Penh")
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        # At most one active certificate per enrolment, whatever two officers do at once.
+        sa.Index(
+            "uq_certificates_active_enrolment",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    verification_code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[IssueKind] = mapped_column(enum_column(IssueKind), default=IssueKind.ORIGINAL)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    curriculum_id: Mapped[int] = mapped_column(sa.ForeignKey("curricula.id"), index=True)
+    issued_on: Mapped[date] = mapped_column(index=True)
+    expires_on: Mapped[date | None] = mapped_column(index=True)
+    snapshot: Mapped[str] = mapped_column(sa.Text)
+    pdf_token: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_size: Mapped[int | None]
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
+    superseded_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    revocation_reason: Mapped[RevocationReason | None] = mapped_column(
+        enum_column(RevocationReason)
+    )
+    revocation_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    enrolment: Mapped[Enrolment] = relationship()
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    curriculum: Mapped[Curriculum] = relationship()
+    supersedes: Mapped[Certificate | None] = relationship(remote_side="Certificate.id")
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.snapshot)
+
+    def status_on(self, day: date) -> CertificateStatus:
+        """Computed from dates, never stored: revoked, superseded, expired or valid."""
+        if self.revoked_at is not None:
+            return CertificateStatus.REVOKED
+        if self.superseded_at is not None:
+            return CertificateStatus.SUPERSEDED
+        if self.expires_on is not None and self.expires_on < day:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID

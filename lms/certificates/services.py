@@ -1,0 +1,367 @@
+"""Deciding eligibility, issuing (idempotently, with gapless serials), revoking, looking up."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..assessments import progress
+from ..assessments.rules import CompetencyState
+from ..audit import services as audit
+from ..database import acquire_lock
+from ..errors import DomainError
+from ..extensions import db
+from ..i18n import khmer_digits, official_date_km, official_date_line_km
+from ..training import uploads
+from ..training.models import CohortStatus, Enrolment, EnrolmentStatus
+from ..users.models import Cadre
+from . import pdf
+from .models import (
+    Certificate,
+    CertificateSettings,
+    IssueKind,
+    RevocationReason,
+    SerialCounter,
+)
+
+DEFAULT_SETTINGS = {
+    "issuing_body_km": "ក្រសួងសុខាភិបាល",
+    "issuing_body_en": "Ministry of Health",
+    "signatory_name_km": "",
+    "signatory_name_en": "",
+    "signatory_title_km": "រដ្ឋមន្ត្រីក្រសួងសុខាភិបាល",
+    "signatory_title_en": "Minister of Health",
+    "place_km": "ភ្នំពេញ",
+    "place_en": "Phnom Penh",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    title: object  # a lazy translated sentence
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    ok: bool
+    reasons: tuple[Reason, ...]
+
+
+class NotEligible(DomainError):
+    def __init__(self, eligibility: Eligibility):
+        super().__init__(_l("This enrolment is not eligible for a certificate."))
+        self.eligibility = eligibility
+
+
+def check_eligibility(enrolment: Enrolment, now: datetime) -> Eligibility:
+    """Every condition for a certificate, each unmet one a reason with a translated title."""
+    reasons = []
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        reasons.append(Reason("not_enrolled", _l("The trainee is not enrolled.")))
+        return Eligibility(False, tuple(reasons))
+    if enrolment.cohort.status != CohortStatus.CLOSED:
+        reasons.append(Reason("cohort_open", _l("The cohort is not completed (closed) yet.")))
+    p = progress.enrolment_progress(enrolment, now)
+    minimum = enrolment.cohort.curriculum.min_attendance_percent
+    if (
+        p.attendance is not None
+        and p.attendance.percent is not None
+        and p.attendance.percent < minimum
+    ):
+        reasons.append(
+            Reason(
+                "attendance",
+                _l("Attendance is below the minimum."),
+                f"{p.attendance.percent}% < {minimum}%",
+            )
+        )
+    missing = [
+        c.code
+        for c in p.table.competencies
+        if c.id in p.table.required and p.outcomes[c.id].state != CompetencyState.ACHIEVED
+    ]
+    if missing:
+        reasons.append(
+            Reason(
+                "competencies",
+                _l("Required competencies are not all achieved."),
+                ", ".join(missing),
+            )
+        )
+    incomplete = [i.code for i, outcome in p.logbooks if not outcome.complete]
+    if incomplete:
+        reasons.append(Reason("logbook", _l("The logbook is not complete."), ", ".join(incomplete)))
+    return Eligibility(not reasons, tuple(reasons))
+
+
+def settings_for(curriculum_code: str) -> dict:
+    """The issuing body and signatory for a curriculum, else the general ones."""
+    rows = {
+        s.curriculum_code: s
+        for s in db.session.scalars(
+            sa.select(CertificateSettings).where(
+                sa.or_(
+                    CertificateSettings.curriculum_code == curriculum_code,
+                    CertificateSettings.curriculum_code.is_(None),
+                )
+            )
+        )
+    }
+    row = rows.get(curriculum_code) or rows.get(None)
+    if row is None:
+        return dict(DEFAULT_SETTINGS)
+    return {key: getattr(row, key) for key in DEFAULT_SETTINGS}
+
+
+def next_serial(prefix: str, year: int) -> str:
+    """`PREFIX-YEAR-00042`: the next number for the prefix and year, without gaps."""
+    acquire_lock(f"serial:{prefix}:{year}")
+    counter = db.session.get(SerialCounter, (prefix, year))
+    if counter is None:
+        counter = SerialCounter(prefix=prefix, year=year, last_number=0)
+        db.session.add(counter)
+    counter.last_number += 1
+    db.session.flush()
+    return f"{prefix}-{year}-{counter.last_number:05d}"
+
+
+def active_certificate(enrolment_id: int) -> Certificate | None:
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.enrolment_id == enrolment_id,
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+        )
+    )
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _snapshot(enrolment: Enrolment, issued_on: date, expires_on: date | None) -> dict:
+    """What the certificate says, frozen: later renames or edits never change it."""
+    holder, curriculum = enrolment.trainee, enrolment.cohort.curriculum
+    cadre = db.session.get(Cadre, holder.cadre_id) if holder.cadre_id else None
+    p = progress.enrolment_progress(enrolment, datetime.combine(issued_on, datetime.min.time()))
+    achieved = [
+        (c.code, c.title_km or "", c.title_en)
+        for c in p.table.competencies
+        if p.outcomes[c.id].state == CompetencyState.ACHIEVED
+    ]
+    return {
+        "holder_km": holder.full_name_km,
+        "holder_en": holder.full_name_en,
+        "family_name_en": holder.family_name_en,
+        "family_name_km": holder.family_name_km,
+        "cadre_km": cadre.name_km if cadre else "",
+        "cadre_en": cadre.name_en if cadre else "",
+        "licence": holder.licence_number or "",
+        "curriculum_code": curriculum.code,
+        "curriculum_version": curriculum.version,
+        "curriculum_km": curriculum.title_km or "",
+        "curriculum_en": curriculum.title_en,
+        "hours": round(sum(m.hours for m in curriculum.modules), 1),
+        "cpd_credits": curriculum.cpd_credits,
+        "competencies": achieved,
+        "issued_on": issued_on.isoformat(),
+        "expires_on": expires_on.isoformat() if expires_on else None,
+        **settings_for(curriculum.code),
+    }
+
+
+def _number(value) -> str:
+    return f"{value:g}"
+
+
+def pdf_context(certificate: Certificate, base_url: str) -> dict:
+    """Plain values for the PDF template; every Khmer text marked for line breaking."""
+    d = certificate.data
+    issued = date.fromisoformat(d["issued_on"])
+    expires = date.fromisoformat(d["expires_on"]) if d["expires_on"] else None
+    verify_url = f"{base_url}/verify/{certificate.verification_code}"
+    km = pdf.khmer_breaks
+    return {
+        "serial": certificate.serial,
+        "serial_km": khmer_digits(certificate.serial),
+        "verify_url": verify_url,
+        "qr": pdf.qr_svg(verify_url),
+        "holder_km": km(d["holder_km"]),
+        "holder_en": d["holder_en"],
+        "cadre_km": km(d["cadre_km"]),
+        "cadre_en": d["cadre_en"],
+        "licence": d["licence"],
+        "curriculum_km": km(d["curriculum_km"]),
+        "curriculum_en": d["curriculum_en"],
+        "hours": _number(d["hours"]),
+        "hours_km": khmer_digits(_number(d["hours"])),
+        "cpd": _number(d["cpd_credits"]),
+        "cpd_km": khmer_digits(_number(d["cpd_credits"])),
+        "issued_km": km(official_date_line_km(d["place_km"], issued)),
+        "issued_en": f"Done at {d['place_en']}, {issued.day} {issued:%B} {issued.year}",
+        "expires_km": km(official_date_km(expires)) if expires else None,
+        "expires_en": f"{expires.day} {expires:%B} {expires.year}" if expires else None,
+        "issuing_body_km": km(d["issuing_body_km"]),
+        "issuing_body_en": d["issuing_body_en"],
+        "signatory_name_km": km(d["signatory_name_km"]),
+        "signatory_name_en": d["signatory_name_en"],
+        "signatory_title_km": km(d["signatory_title_km"]),
+        "signatory_title_en": d["signatory_title_en"],
+        "competencies": [
+            (code, km(title_km), title_en) for code, title_km, title_en in d["competencies"]
+        ],
+    }
+
+
+def issue(
+    actor, enrolment: Enrolment, now: datetime, folder: Path, base_url: str
+) -> tuple[Certificate, bool]:
+    """Issue the enrolment's certificate, or return the active one (created is then False)."""
+    acquire_lock(f"certificate:{enrolment.id}")
+    existing = active_certificate(enrolment.id)
+    if existing is not None:
+        return existing, False
+    eligibility = check_eligibility(enrolment, now)
+    if not eligibility.ok:
+        raise NotEligible(eligibility)
+    curriculum = enrolment.cohort.curriculum
+    issued_on = now.date()
+    expires_on = (
+        _add_months(issued_on, curriculum.validity_months) if curriculum.validity_months else None
+    )
+    certificate = Certificate(
+        serial=next_serial(curriculum.code, issued_on.year),
+        verification_code=secrets.token_urlsafe(24),  # 192 random bits
+        kind=IssueKind.ORIGINAL,
+        enrolment_id=enrolment.id,
+        holder_id=enrolment.trainee_id,
+        curriculum_id=curriculum.id,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        snapshot=json.dumps(_snapshot(enrolment, issued_on, expires_on), ensure_ascii=False),
+        issued_by_id=getattr(actor, "id", None),
+        created_at=now,
+    )
+    db.session.add(certificate)
+    try:
+        db.session.flush()
+    except IntegrityError:  # another process issued it between our check and our insert
+        db.session.rollback()
+        return active_certificate(enrolment.id), False
+    _store_pdf(certificate, folder, base_url)
+    audit.record(
+        actor,
+        "certificate.issued",
+        "certificate",
+        certificate.id,
+        {"serial": certificate.serial, "enrolment": enrolment.id, "sha256": certificate.pdf_sha256},
+        now=now,
+    )
+    return certificate, True
+
+
+def _store_pdf(certificate: Certificate, folder: Path, base_url: str) -> None:
+    data = pdf.render_pdf(pdf_context(certificate, base_url))
+    checked = uploads.check_upload(f"{certificate.serial}.pdf", data, 10 * 1024 * 1024)
+    certificate.pdf_token = uploads.store(checked, data, folder)
+    certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    certificate.pdf_size = len(data)
+
+
+def stored_pdf(certificate: Certificate, folder: Path) -> bytes:
+    """The exact bytes issued, checked against the SHA-256 kept at issue time."""
+    data = uploads.open_stored(folder, certificate.pdf_token).read_bytes()
+    if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
+        raise DomainError(_l("The stored certificate file does not match its fingerprint."))
+    return data
+
+
+@dataclass
+class BulkResult:
+    issued: list[Certificate]
+    existing: list[Certificate]
+    ineligible: list[tuple[Enrolment, Eligibility]]
+
+
+def bulk_issue(actor, cohort, now: datetime, folder: Path, base_url: str) -> BulkResult:
+    """Issue every eligible enrolment of a cohort, committing each one: a repeat after a
+    crash continues where it stopped and never issues twice."""
+    result = BulkResult([], [], [])
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)
+        .order_by(Enrolment.id)
+    ).all()
+    for enrolment in enrolments:
+        eligibility = check_eligibility(enrolment, now)
+        existing = active_certificate(enrolment.id)
+        if existing is not None:
+            result.existing.append(existing)
+        elif not eligibility.ok:
+            result.ineligible.append((enrolment, eligibility))
+        else:
+            certificate, created = issue(actor, enrolment, now, folder, base_url)
+            db.session.commit()
+            (result.issued if created else result.existing).append(certificate)
+    return result
+
+
+def revoke(
+    actor,
+    certificate: Certificate,
+    reason: RevocationReason | None,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """Revoke with a required reason; the public page shows it at once."""
+    if reason is None:
+        raise DomainError(_l("Choose the reason for revoking."), "reason")
+    if certificate.revoked_at is not None:
+        raise DomainError(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_by_id = now, getattr(actor, "id", None)
+    certificate.revocation_reason, certificate.revocation_note = reason, (note or None)
+    audit.record(
+        actor,
+        "certificate.revoked",
+        "certificate",
+        certificate.id,
+        {"serial": certificate.serial, "reason": reason.value},
+        now=now,
+    )
+
+
+def by_code(code: str) -> Certificate | None:
+    if not code or len(code) > 64:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
+
+
+def by_serial_and_family_name(serial: str, family_name: str) -> Certificate | None:
+    """For people who cannot scan: the serial and the holder's family name, in either script."""
+    certificate = db.session.scalar(
+        sa.select(Certificate).where(Certificate.serial == (serial or "").strip().upper())
+    )
+    if certificate is None:
+        return None
+    name = (family_name or "").strip().casefold()
+    d = certificate.data
+    if name and name in (d["family_name_en"].casefold(), d["family_name_km"].casefold()):
+        return certificate
+    return None

@@ -1,0 +1,142 @@
+"""Eligibility, issuing, PDFs read back, revocation and look-ups, without HTTP."""
+
+import io
+import re
+from datetime import datetime
+
+import pytest
+from pypdf import PdfReader
+
+from lms.certificates import services as certificates
+from lms.certificates.models import CertificateStatus, RevocationReason
+from lms.errors import DomainError
+from lms.extensions import db
+
+NOW = datetime(2026, 11, 24, 10, 0)
+BASE = "https://lms.example.gov.kh"
+
+
+def test_eligibility_explains_every_unmet_condition(graduates, cohort):
+    _keo, _chan, nobody = graduates
+    assert certificates.check_eligibility(graduates[0], NOW).ok
+    found = certificates.check_eligibility(nobody, NOW)
+    assert not found.ok
+    assert {r.code for r in found.reasons} == {"competencies", "logbook"}
+    competencies = next(r for r in found.reasons if r.code == "competencies")
+    assert competencies.detail == "D1.1, D1.2"
+
+
+def test_open_cohort_is_not_eligible(graduates, cohort):
+    from lms.training.models import CohortStatus
+
+    cohort.status = CohortStatus.RUNNING
+    reasons = certificates.check_eligibility(graduates[0], NOW).reasons
+    assert [r.code for r in reasons] == ["cohort_open"]
+
+
+def test_issue_renders_a_bilingual_pdf_and_is_idempotent(graduates, folder):
+    keo = graduates[0]
+    certificate, created = certificates.issue(None, keo, NOW, folder, BASE)
+    db.session.commit()
+    assert created and certificate.serial == "TST-CUR-2026-00001"
+    assert len(certificate.verification_code) >= 32  # 192 random bits, url-safe
+    again, created_again = certificates.issue(None, keo, NOW, folder, BASE)
+    assert again.id == certificate.id and not created_again
+    data = certificates.stored_pdf(certificate, folder)
+    assert len(data) < 100 * 1024
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2
+    text = reader.pages[0].extract_text()
+    assert "TST-CUR-2026-00001" in text and "KEO Sreymom" in text and "CERTIFICATE" in text
+    assert f"/verify/{certificate.verification_code}" in text.replace("\n", "")
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor.get_object()  # embedded
+            fonts.add(font.get_object()["/BaseFont"])
+    assert all(re.match(r"/[A-Z]{6}\+", name) for name in fonts)  # subset
+    annotations = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    assert any(
+        a.get("/A", {}).get("/URI", "").endswith(certificate.verification_code) for a in annotations
+    )
+
+
+def test_serials_are_gapless_per_curriculum_and_year(graduates, folder):
+    keo, chan, _nobody = graduates
+    first, _ = certificates.issue(None, keo, NOW, folder, BASE)
+    second, _ = certificates.issue(None, chan, NOW, folder, BASE)
+    assert (first.serial, second.serial) == ("TST-CUR-2026-00001", "TST-CUR-2026-00002")
+    assert first.verification_code != second.verification_code
+
+
+def test_ineligible_enrolment_is_refused_and_nothing_written(graduates, folder):
+    from lms.certificates.models import Certificate
+
+    with pytest.raises(certificates.NotEligible):
+        certificates.issue(None, graduates[2], NOW, folder, BASE)
+    db.session.rollback()
+    assert db.session.query(Certificate).count() == 0
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_snapshot_does_not_follow_later_renames(graduates, folder):
+    keo = graduates[0]
+    certificate, _ = certificates.issue(None, keo, NOW, folder, BASE)
+    keo.trainee.family_name_en = "RENAMED"
+    keo.cohort.curriculum.title_en = "Edited title"
+    db.session.commit()
+    assert certificate.data["holder_en"] == "KEO Sreymom"
+    assert certificate.data["curriculum_en"] == "Test course"
+
+
+def test_expiry_from_curriculum_validity_and_status_from_dates(graduates, folder):
+    from datetime import date
+
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    assert certificate.expires_on == date(2028, 11, 24)  # 24 months
+    assert certificate.status_on(date(2028, 11, 24)) == CertificateStatus.VALID
+    assert certificate.status_on(date(2028, 11, 25)) == CertificateStatus.EXPIRED
+
+
+def test_revocation_needs_a_reason(graduates, folder):
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    with pytest.raises(DomainError):
+        certificates.revoke(None, certificate, None, "x", NOW)
+    certificates.revoke(None, certificate, RevocationReason.ISSUED_IN_ERROR, "wrong cohort", NOW)
+    assert certificate.status_on(NOW.date()) == CertificateStatus.REVOKED
+    new, created = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    assert created and new.id != certificate.id  # a revoked certificate is no longer active
+
+
+def test_lookup_by_serial_and_family_name(graduates, folder):
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    db.session.commit()
+    assert certificates.by_serial_and_family_name("tst-cur-2026-00001", "keo") == certificate
+    assert certificates.by_serial_and_family_name("TST-CUR-2026-00001", "សុខ") == certificate
+    assert certificates.by_serial_and_family_name("TST-CUR-2026-00001", "CHAN") is None
+    assert certificates.by_code(certificate.verification_code) == certificate
+    assert certificates.by_code("x" * 65) is None
+
+
+def test_khmer_is_marked_for_line_breaks():
+    from lms.certificates.pdf import khmer_breaks
+
+    marked = khmer_breaks("ការថែទាំសម្ភពបន្ទាន់ និងទារកទើបនឹងកើត")
+    assert "\u200b" in marked and marked.replace("\u200b", "") == (
+        "ការថែទាំសម្ភពបន្ទាន់ និងទារកទើបនឹងកើត"
+    )
+    assert khmer_breaks("Plain English") == "Plain English"
+
+
+def test_the_renderer_fetches_nothing_outside(app):
+    from lms.certificates.pdf import fetcher
+
+    for url in (
+        "file:///etc/passwd",
+        "http://169.254.169.254/",
+        "https://example.org/x.png",
+        "file:///work/../etc/passwd.ttf",
+    ):
+        with pytest.raises(ValueError):
+            fetcher().fetch(url)
