@@ -9,7 +9,7 @@ from flask import Flask, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as cfg
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     sessions.init_app(app)
@@ -79,6 +80,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .assessments.routes import bp as assessments_bp
     from .auth.routes import bp as auth_bp
+    from .certificates.routes import bp as certificates_bp
     from .curricula import edit_routes  # noqa: F401 (adds the editing views)
     from .curricula.routes import bp as curricula_bp
     from .frameworks.routes import bp as frameworks_bp
@@ -96,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         curricula_bp,
         training_bp,
         assessments_bp,
+        certificates_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -77,6 +77,7 @@ def from_environment() -> dict:
         "LMS_PROXY_COUNT": _int("LMS_PROXY_COUNT", 0),
         "SESSION_COOKIE_SECURE": secure,
         "LMS_HSTS": secure,
+        "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE", "memory://"),
     }
 
 
@@ -99,6 +100,9 @@ DEFAULTS: dict = {
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     "SEND_FILE_MAX_AGE_DEFAULT": timedelta(days=365),
     "LMS_PAGE_SIZE": 50,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LMS_VERIFY_RATE_LIMIT": "30 per minute",
 }
 
 TESTING: dict = {

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Rate limits (the public verification page). Storage from RATELIMIT_STORAGE_URI: memory in
+# development and tests, Redis when several application servers must share the counts.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -100,6 +100,9 @@ def _wipe(tables: list[str]) -> None:
 def app(database_uri, _schema, tmp_path):
     app = make_app(database_uri, UPLOAD_FOLDER=str(tmp_path / "uploads"))
     with app.app_context():
+        from lms.extensions import limiter
+
+        limiter.reset()
         _wipe(_schema)
         from lms.cli import seed_reference_data
 

@@ -1,0 +1,403 @@
+"""Issuing and managing certificates (officers), one's own (trainees), public verification."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from ..auth.access import public, roles_required
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..training import services as training
+from ..training.models import Enrolment, EnrolmentStatus
+from ..users.models import Role, Sex, User
+from . import pdf, services
+from .forms import LookupForm, RevokeForm
+from .models import Certificate, CertificateStatus, RevocationReason
+
+bp = Blueprint("certificates", __name__)
+officers = roles_required(Role.OFFICER, Role.ADMIN)
+
+register_nav(
+    NavItem(
+        _l("Certificates"), "certificates.registry", frozenset({Role.OFFICER, Role.ADMIN}), order=40
+    )
+)
+register_panel(
+    Panel(
+        _l("Certificates"),
+        frozenset({Role.OFFICER}),
+        lambda _u: [
+            Link(
+                _l("Certificate registry"),
+                "certificates.registry",
+                _l("Search, revoke, and see certificates expiring soon"),
+            ),
+            Link(_l("Cohorts"), "training.list_cohorts", _l("See who is eligible and issue")),
+        ],
+        order=15,
+    )
+)
+register_panel(
+    Panel(
+        _l("My certificates"),
+        frozenset({Role.TRAINEE}),
+        lambda _u: [
+            Link(
+                _l("My certificates"),
+                "certificates.my_certificates",
+                _l("Download and share your certificates"),
+            ),
+        ],
+        order=6,
+    )
+)
+
+
+def _folder() -> Path:
+    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
+    return Path(base) / "certificates"
+
+
+def _base_url() -> str:
+    return current_app.config["LMS_BASE_URL"]
+
+
+def _certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id) or abort(404)
+    if not (
+        current_user.has_role(Role.OFFICER, Role.ADMIN) or certificate.holder_id == current_user.id
+    ):
+        abort(403)
+    return certificate
+
+
+@bp.route("/certificates/cohorts/<int:cohort_id>")
+@officers
+def cohort_eligibility(cohort_id: int):
+    cohort = training.load_cohort(cohort_id) or abort(404)
+    now = utcnow()
+    enrolled = [e for e in training.roster(cohort) if e.status == EnrolmentStatus.ENROLLED]
+    rows = [
+        (e, services.check_eligibility(e, now), services.active_certificate(e.id)) for e in enrolled
+    ]
+    return render_template(
+        "certificates/cohort.html",
+        cohort=cohort,
+        rows=rows,
+        eligible=sum(1 for _e, el, c in rows if el.ok and c is None),
+    )
+
+
+@bp.route(
+    "/certificates/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>/issue", methods=["POST"]
+)
+@officers
+def issue_one(cohort_id: int, enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.cohort_id != cohort_id:
+        abort(404)
+    try:
+        certificate, created = services.issue(
+            current_user, enrolment, utcnow(), _folder(), _base_url()
+        )
+    except services.NotEligible as refused:
+        db.session.rollback()
+        flash(
+            _(
+                "Not eligible: %(reasons)s",
+                reasons="; ".join(str(r.title) for r in refused.eligibility.reasons),
+            ),
+            "error",
+        )
+        return redirect(url_for("certificates.cohort_eligibility", cohort_id=cohort_id))
+    db.session.commit()
+    flash(
+        _("Certificate %(serial)s was issued.", serial=certificate.serial)
+        if created
+        else _("This enrolment already has certificate %(serial)s.", serial=certificate.serial),
+        "success",
+    )
+    return redirect(url_for("certificates.show_certificate", certificate_id=certificate.id))
+
+
+@bp.route("/certificates/cohorts/<int:cohort_id>/issue", methods=["POST"])
+@officers
+def issue_all(cohort_id: int):
+    cohort = training.load_cohort(cohort_id) or abort(404)
+    result = services.bulk_issue(current_user, cohort, utcnow(), _folder(), _base_url())
+    db.session.commit()
+    flash(
+        _(
+            "%(issued)s certificates issued; %(existing)s already had one; %(ineligible)s "
+            "not eligible.",
+            issued=len(result.issued),
+            existing=len(result.existing),
+            ineligible=len(result.ineligible),
+        ),
+        "success",
+    )
+    return redirect(url_for("certificates.cohort_eligibility", cohort_id=cohort_id))
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@roles_required(Role.OFFICER, Role.ADMIN, Role.TRAINEE)
+def show_certificate(certificate_id: int):
+    certificate = _certificate(certificate_id)
+    return render_template(
+        "certificates/show.html",
+        c=certificate,
+        status=certificate.status_on(utcnow().date()),
+        officer=current_user.has_role(Role.OFFICER, Role.ADMIN),
+        form=RevokeForm(),
+        verify_url=f"{_base_url()}/verify/{certificate.verification_code}",
+    )
+
+
+@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@officers
+def revoke(certificate_id: int):
+    certificate = _certificate(certificate_id)
+    form = RevokeForm()
+    reason = RevocationReason(form.reason.data) if form.validate_on_submit() else None
+    try:
+        services.revoke(current_user, certificate, reason, form.note.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The certificate was revoked."), "success")
+    return redirect(url_for("certificates.show_certificate", certificate_id=certificate_id))
+
+
+@bp.route("/certificates/<int:certificate_id>/<any(pdf, pdfa):variant>")
+@roles_required(Role.OFFICER, Role.ADMIN, Role.TRAINEE)
+def download(certificate_id: int, variant: str):
+    certificate = _certificate(certificate_id)
+    if variant == "pdf":
+        data = services.stored_pdf(certificate, _folder())
+        name = f"{certificate.serial}.pdf"
+    else:  # the archival PDF/A-3b variant, drawn from the same frozen snapshot
+        data = pdf.render_pdf(services.pdf_context(certificate, _base_url()), pdfa=True)
+        name = f"{certificate.serial}-PDFA.pdf"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/my/certificates")
+@roles_required(Role.TRAINEE)
+def my_certificates():
+    mine = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.holder_id == current_user.id)
+        .order_by(Certificate.issued_on.desc())
+    ).all()
+    today = utcnow().date()
+    return render_template(
+        "certificates/mine.html",
+        certificates=mine,
+        today=today,
+        statuses={c.id: c.status_on(today) for c in mine},
+    )
+
+
+def registry_query(q, status, today):
+    stmt = (
+        sa.select(Certificate)
+        .join(User, User.id == Certificate.holder_id)
+        .options(
+            joinedload(Certificate.holder).joinedload(User.facility),
+            joinedload(Certificate.curriculum),
+        )
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    )
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(
+            sa.or_(
+                Certificate.serial.ilike(like),
+                User.family_name_en.ilike(like),
+                User.given_name_en.ilike(like),
+                User.family_name_km.like(like),
+                User.given_name_km.like(like),
+            )
+        )
+    if status == "revoked":
+        stmt = stmt.where(Certificate.revoked_at.is_not(None))
+    elif status == "superseded":
+        stmt = stmt.where(Certificate.superseded_at.is_not(None))
+    elif status in ("valid", "expired"):
+        active = sa.and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
+        not_expired = sa.or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today)
+        stmt = stmt.where(active, not_expired if status == "valid" else sa.not_(not_expired))
+    return stmt
+
+
+@bp.route("/certificates")
+@officers
+def registry():
+    q = (request.args.get("q") or "").strip()[:100] or None
+    status = request.args.get("status") or None
+    today = utcnow().date()
+    stmt = registry_query(q, status, today)
+    if request.args.get("format") == "csv":
+        return _csv(db.session.scalars(stmt).all(), today)
+    page = db.paginate(
+        stmt, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
+    )
+    sub = stmt.with_only_columns(Certificate.id, User.sex).order_by(None).subquery()
+    counts = dict(
+        db.session.execute(sa.select(sub.c.sex, sa.func.count()).group_by(sub.c.sex)).all()
+    )
+    soon = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+            Certificate.expires_on >= today,
+            Certificate.expires_on <= today.fromordinal(today.toordinal() + 90),
+        )
+    )
+    return render_template(
+        "certificates/registry.html",
+        page=page,
+        q=q or "",
+        status=status,
+        statuses=list(CertificateStatus),
+        today=today,
+        expiring=soon,
+        by_sex={sex: counts.get(sex, 0) for sex in Sex},
+    )
+
+
+def _csv(rows, today) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "serial",
+            "holder_km",
+            "holder_en",
+            "sex",
+            "curriculum",
+            "issued_on",
+            "expires_on",
+            "status",
+            "facility",
+        ]
+    )
+    for c in rows:
+        d = c.data
+        writer.writerow(
+            [
+                c.serial,
+                d["holder_km"],
+                d["holder_en"],
+                c.holder.sex.value,
+                d["curriculum_code"],
+                c.issued_on,
+                c.expires_on or "",
+                c.status_on(today).value,
+                c.holder.facility.code if c.holder.facility else "",
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=certificates.csv"},
+    )
+
+
+# --- Public verification ------------------------------------------------------------------
+
+
+def _public(certificate: Certificate) -> dict:
+    """What anyone may know: status, names, curriculum, dates, issuing body. Nothing more."""
+    d = certificate.data
+    status = certificate.status_on(utcnow().date())
+    return {
+        "serial": certificate.serial,
+        "status": status.value,
+        "holder": {"km": d["holder_km"], "en": d["holder_en"]},
+        "curriculum": {"km": d["curriculum_km"], "en": d["curriculum_en"]},
+        "issued_on": d["issued_on"],
+        "expires_on": d["expires_on"],
+        "issuing_body": {"km": d["issuing_body_km"], "en": d["issuing_body_en"]},
+        "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+        "revocation_reason": certificate.revocation_reason.value
+        if certificate.revocation_reason
+        else None,
+    }
+
+
+def _rate_limit():
+    return current_app.config["LMS_VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify/<code>")
+@public
+@limiter.limit(_rate_limit)
+def verify(code: str):
+    certificate = services.by_code(code)
+    if certificate is None:
+        abort(404)
+    return render_template(
+        "certificates/verify.html",
+        c=_public(certificate),
+        status=certificate.status_on(utcnow().date()),
+        reason=certificate.revocation_reason,
+    )
+
+
+@bp.route("/verify/<code>.json")
+@public
+@limiter.limit(_rate_limit)
+def verify_json(code: str):
+    certificate = services.by_code(code)
+    if certificate is None:
+        return jsonify({"error": "not_found"}), 404
+    return jsonify(_public(certificate))
+
+
+@bp.route("/verify")
+@public
+@limiter.limit(_rate_limit)
+def lookup():
+    form = LookupForm(request.args)
+    not_found = False
+    if request.args and form.validate():
+        certificate = services.by_serial_and_family_name(form.serial.data, form.family_name.data)
+        if certificate is not None:
+            return redirect(url_for("certificates.verify", code=certificate.verification_code))
+        not_found = True
+    return render_template("certificates/lookup.html", form=form, not_found=not_found), (
+        404 if not_found else 200
+    )

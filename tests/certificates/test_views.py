@@ -1,0 +1,165 @@
+"""Certificates through the browser: officers, holders, and anyone verifying."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from lms.certificates import services as certificates
+from lms.certificates.models import Certificate
+from lms.database import utcnow
+from lms.extensions import db
+from lms.users.models import Role
+
+from .. import factories
+from ..conftest import km
+
+
+@pytest.fixture
+def issued(graduates, app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
+    certificate, _ = certificates.issue(
+        None, graduates[0], utcnow(), folder, app.config["LMS_BASE_URL"]
+    )
+    db.session.commit()
+    return certificate
+
+
+def test_officer_sees_eligibility_and_bulk_issues(client, login_as, graduates, cohort):
+    login_as(Role.OFFICER)
+    client.set_cookie("lang", "en")
+    html = client.get(f"/certificates/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "2 trainees are eligible" in html
+    assert "Required competencies are not all achieved." in html  # the third trainee
+    client.post(f"/certificates/cohorts/{cohort.id}/issue")
+    assert db.session.query(Certificate).count() == 2
+    client.post(f"/certificates/cohorts/{cohort.id}/issue")  # repeated: nothing new
+    serials = sorted(c.serial for c in db.session.query(Certificate))
+    assert serials == ["TST-CUR-2026-00001", "TST-CUR-2026-00002"]
+
+
+def test_public_verification_shows_only_what_anyone_may_know(client, issued):
+    client.set_cookie("lang", "en")
+    response = client.get(f"/verify/{issued.verification_code}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Valid" in html and "KEO Sreymom" in html
+    assert issued.holder.username not in html and "licence" not in html.lower()
+    data = client.get(f"/verify/{issued.verification_code}.json").get_json()
+    assert data["status"] == "valid" and data["holder"]["en"] == "KEO Sreymom"
+    assert set(data) == {
+        "serial",
+        "status",
+        "holder",
+        "curriculum",
+        "issued_on",
+        "expires_on",
+        "issuing_body",
+        "revoked_on",
+        "revocation_reason",
+    }
+
+
+def test_verification_page_in_khmer(client, issued):
+    html = client.get(f"/verify/{issued.verification_code}").get_data(as_text=True)
+    assert km("Certificate verification") in html and km("Valid") in html
+
+
+@pytest.mark.parametrize("code", ["does-not-exist", "x" * 80, "%27%20OR%201%3D1"])
+def test_unknown_or_malformed_codes_are_a_plain_404(client, code):
+    assert client.get(f"/verify/{code}").status_code == 404
+    assert client.get(f"/verify/{code}.json").status_code == 404
+
+
+def test_lookup_by_serial_and_family_name(client, issued):
+    response = client.get("/verify?serial=TST-CUR-2026-00001&family_name=keo")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(issued.verification_code)
+    assert client.get("/verify?serial=TST-CUR-2026-00001&family_name=chan").status_code == 404
+
+
+def test_lookups_are_rate_limited_per_address(client, issued):
+    url = f"/verify/{issued.verification_code}"
+    for _ in range(30):
+        assert client.get(url, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+    assert client.get(url, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 429
+    assert client.get(url, environ_base={"REMOTE_ADDR": "198.51.100.8"}).status_code == 200
+
+
+def test_revocation_shows_on_the_public_page_at_once(client, login_as, issued):
+    login_as(Role.OFFICER)
+    client.set_cookie("lang", "en")
+    refused = client.post(
+        f"/certificates/{issued.id}/revoke", data={"reason": ""}, follow_redirects=True
+    )
+    assert "Choose the reason for revoking." in refused.get_data(as_text=True)
+    client.post(f"/certificates/{issued.id}/revoke", data={"reason": "issued_in_error"})
+    html = client.get(f"/verify/{issued.verification_code}").get_data(as_text=True)
+    assert "Revoked" in html and "Issued in error" in html
+
+
+def test_downloads_return_the_exact_stored_bytes(client, login, issued, graduates, app):
+    from pathlib import Path
+
+    login(graduates[0].trainee)
+    stored = certificates.stored_pdf(issued, Path(app.config["UPLOAD_FOLDER"]) / "certificates")
+    response = client.get(f"/certificates/{issued.id}/pdf")
+    assert response.status_code == 200 and response.data == stored
+    pdfa = client.get(f"/certificates/{issued.id}/pdfa")
+    assert pdfa.status_code == 200
+    reader = PdfReader(io.BytesIO(pdfa.data))
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in metadata and b"pdfaid:conformance" in metadata
+    assert "/OutputIntents" in reader.trailer["/Root"] and len(reader.pages) == 2
+    other = app.test_client()
+    stranger = factories.user()
+    db.session.commit()
+    other.post("/login", data={"login": stranger.username, "password": factories.PASSWORD})
+    assert other.get(f"/certificates/{issued.id}/pdf").status_code == 403
+
+
+def test_holder_sees_own_certificates(client, login, issued, graduates):
+    login(graduates[0].trainee)
+    client.set_cookie("lang", "en")
+    html = client.get("/my/certificates").get_data(as_text=True)
+    assert issued.serial in html
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        (Role.OFFICER, 200),
+        (Role.ADMIN, 200),
+        (Role.INSTRUCTOR, 403),
+        (Role.TRAINEE, 403),
+        (Role.QUALITY_ASSESSOR, 403),
+    ],
+)
+def test_registry_access_and_csv(client, login_as, issued, role, status):
+    login_as(role)
+    assert client.get("/certificates").status_code == status
+    if status == 200:
+        csv_text = client.get("/certificates?format=csv").get_data(as_text=True)
+        assert issued.serial in csv_text and "holder_en" in csv_text
+
+
+def test_names_with_markup_are_escaped_on_pages_and_in_the_pdf(
+    client, login_as, graduates, app, cohort
+):
+    from pathlib import Path
+
+    trainee = graduates[1].trainee
+    trainee.given_name_en = "<script>alert(1)</script>"
+    db.session.commit()
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
+    certificate, _ = certificates.issue(
+        None, graduates[1], utcnow(), folder, app.config["LMS_BASE_URL"]
+    )
+    db.session.commit()
+    html = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    text = (
+        PdfReader(io.BytesIO(certificates.stored_pdf(certificate, folder))).pages[0].extract_text()
+    )
+    assert "<script>alert(1)</script>" in text  # shown as text, never run
