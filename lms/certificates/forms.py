@@ -31,3 +31,29 @@ class LookupForm(Form):
         validators=[DataRequired(), Length(max=100)],
         description=_l("In Khmer or Latin script"),
     )
+
+
+class ReissueForm(Form):
+    reason = TextAreaField(
+        _l("What was corrected"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("Correct the holder's details in their account first."),
+        render_kw={"rows": 2},
+    )
+
+
+class SettingsForm(Form):
+    curriculum_code = StringField(
+        _l("Curriculum code (leave empty for every curriculum)"),
+        validators=[Optional(), Length(max=40)],
+    )
+    issuing_body_km = StringField(_l("Issuing body in Khmer"), validators=[DataRequired()])
+    issuing_body_en = StringField(_l("Issuing body in English"), validators=[DataRequired()])
+    signatory_name_km = StringField(_l("Signatory's name in Khmer"), validators=[Optional()])
+    signatory_name_en = StringField(_l("Signatory's name in English"), validators=[Optional()])
+    signatory_title_km = StringField(_l("Signatory's title in Khmer"), validators=[DataRequired()])
+    signatory_title_en = StringField(
+        _l("Signatory's title in English"), validators=[DataRequired()]
+    )
+    place_km = StringField(_l("Place of issue in Khmer"), validators=[DataRequired()])
+    place_en = StringField(_l("Place of issue in English"), validators=[DataRequired()])

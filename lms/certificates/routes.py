@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,16 +26,20 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..auth.access import public, roles_required
+from ..curricula.models import Curriculum
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..forms import apply_error
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..orgunits import services as orgunits
+from ..orgunits.models import Facility
 from ..training import services as training
 from ..training.models import Enrolment, EnrolmentStatus
 from ..users.models import Role, Sex, User
 from . import pdf, services
-from .forms import LookupForm, RevokeForm
-from .models import Certificate, CertificateStatus, RevocationReason
+from .forms import LookupForm, ReissueForm, RevokeForm, SettingsForm
+from .models import Certificate, CertificateSettings, CertificateStatus, RevocationReason
 
 bp = Blueprint("certificates", __name__)
 officers = roles_required(Role.OFFICER, Role.ADMIN)
@@ -192,6 +197,54 @@ def revoke(certificate_id: int):
     return redirect(url_for("certificates.show_certificate", certificate_id=certificate_id))
 
 
+@bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
+@officers
+def reissue(certificate_id: int):
+    certificate = _certificate(certificate_id)
+    form = ReissueForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_l("Give the reason for the re-issue."))
+        new = services.reissue_corrected(
+            current_user, certificate, form.reason.data, utcnow(), _folder(), _base_url()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("certificates.show_certificate", certificate_id=certificate_id))
+    db.session.commit()
+    flash(_("Certificate %(serial)s replaces the earlier one.", serial=new.serial), "success")
+    return redirect(url_for("certificates.show_certificate", certificate_id=new.id))
+
+
+@bp.route("/certificates/settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings():
+    form = SettingsForm()
+    if request.method == "GET":
+        row = db.session.scalar(
+            sa.select(CertificateSettings).where(CertificateSettings.curriculum_code.is_(None))
+        )
+        form.process(obj=row, data=None if row else services.DEFAULT_SETTINGS)
+    if form.validate_on_submit():
+        values = {key: getattr(form, key).data for key in services.DEFAULT_SETTINGS}
+        try:
+            services.save_settings(current_user, form.curriculum_code.data, values)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate settings were saved."), "success")
+            return redirect(url_for("certificates.settings"))
+    rows = db.session.scalars(
+        sa.select(CertificateSettings).order_by(
+            CertificateSettings.curriculum_code.is_not(None), CertificateSettings.curriculum_code
+        )
+    )
+    return render_template("certificates/settings.html", form=form, rows=rows)
+
+
 @bp.route("/certificates/<int:certificate_id>/<any(pdf, pdfa):variant>")
 @roles_required(Role.OFFICER, Role.ADMIN, Role.TRAINEE)
 def download(certificate_id: int, variant: str):
@@ -230,7 +283,10 @@ def my_certificates():
     )
 
 
-def registry_query(q, status, today):
+def registry_query(
+    q, status, today, curriculum=None, province=None, facility=None, expiring_days=None
+):
+    """Certificates matching the registry's filters, newest first."""
     stmt = (
         sa.select(Certificate)
         .join(User, User.id == Certificate.holder_id)
@@ -251,6 +307,23 @@ def registry_query(q, status, today):
                 User.given_name_km.like(like),
             )
         )
+    if curriculum:
+        stmt = stmt.join(Curriculum, Curriculum.id == Certificate.curriculum_id).where(
+            Curriculum.code == curriculum.upper()
+        )
+    if province or facility:
+        stmt = stmt.join(Facility, Facility.id == User.facility_id)
+        if province:
+            stmt = stmt.where(Facility.province_id == province)
+        if facility:
+            stmt = stmt.where(Facility.code == facility.upper())
+    if expiring_days:
+        stmt = stmt.where(
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+            Certificate.expires_on >= today,
+            Certificate.expires_on <= date.fromordinal(today.toordinal() + expiring_days),
+        )
     if status == "revoked":
         stmt = stmt.where(Certificate.revoked_at.is_not(None))
     elif status == "superseded":
@@ -268,7 +341,13 @@ def registry():
     q = (request.args.get("q") or "").strip()[:100] or None
     status = request.args.get("status") or None
     today = utcnow().date()
-    stmt = registry_query(q, status, today)
+    filters = {
+        "curriculum": (request.args.get("curriculum") or "").strip()[:40] or None,
+        "province": request.args.get("province", type=int),
+        "facility": (request.args.get("facility") or "").strip()[:20] or None,
+        "expiring_days": 90 if request.args.get("expiring") else None,
+    }
+    stmt = registry_query(q, status, today, **filters)
     if request.args.get("format") == "csv":
         return _csv(db.session.scalars(stmt).all(), today)
     page = db.paginate(
@@ -283,7 +362,7 @@ def registry():
             Certificate.revoked_at.is_(None),
             Certificate.superseded_at.is_(None),
             Certificate.expires_on >= today,
-            Certificate.expires_on <= today.fromordinal(today.toordinal() + 90),
+            Certificate.expires_on <= date.fromordinal(today.toordinal() + 90),
         )
     )
     return render_template(
@@ -294,6 +373,8 @@ def registry():
         statuses=list(CertificateStatus),
         today=today,
         expiring=soon,
+        filters=filters,
+        provinces=orgunits.provinces(),
         by_sex={sex: counts.get(sex, 0) for sex in Sex},
     )
 

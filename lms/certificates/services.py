@@ -365,3 +365,101 @@ def by_serial_and_family_name(serial: str, family_name: str) -> Certificate | No
     if name and name in (d["family_name_en"].casefold(), d["family_name_km"].casefold()):
         return certificate
     return None
+
+
+def _next_revision(base_serial: str) -> str:
+    """A, B, C… for re-issues of one serial."""
+    count = db.session.scalar(
+        sa.select(sa.func.count()).where(Certificate.serial.like(f"{base_serial}-_"))
+    )
+    return chr(ord("A") + count)
+
+
+def reissue_corrected(
+    actor, certificate: Certificate, reason: str, now: datetime, folder: Path, base_url: str
+) -> Certificate:
+    """Re-issue after correcting the holder's details (a misspelt name, say): the same serial
+    with a revision letter, the same dates and competencies; the old one is superseded."""
+    if not (reason or "").strip():
+        raise DomainError(_l("Give the reason for the re-issue."), "reason")
+    acquire_lock(f"certificate:{certificate.enrolment_id}")
+    db.session.refresh(certificate)
+    if certificate.revoked_at is not None or certificate.superseded_at is not None:
+        raise DomainError(_l("Only a current certificate can be re-issued."))
+    old = certificate.data
+    base = (
+        certificate.serial.rsplit("-", 1)[0]
+        if certificate.kind == IssueKind.CORRECTION
+        else certificate.serial
+    )
+    enrolment = certificate.enrolment
+    snapshot = _snapshot(enrolment, certificate.issued_on, certificate.expires_on)
+    snapshot["competencies"] = old["competencies"]  # what was certified stays as certified
+    certificate.superseded_at = now
+    db.session.flush()  # the old one leaves the "active" index before the new one enters
+    new = Certificate(
+        serial=f"{base}-{_next_revision(base)}",
+        verification_code=secrets.token_urlsafe(24),
+        kind=IssueKind.CORRECTION,
+        enrolment_id=enrolment.id,
+        holder_id=certificate.holder_id,
+        curriculum_id=certificate.curriculum_id,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        snapshot=json.dumps(snapshot, ensure_ascii=False),
+        issued_by_id=getattr(actor, "id", None),
+        created_at=now,
+        supersedes_id=certificate.id,
+    )
+    db.session.add(new)
+    db.session.flush()
+    _store_pdf(new, folder, base_url)
+    audit.record(
+        actor,
+        "certificate.reissued",
+        "certificate",
+        new.id,
+        {
+            "serial": new.serial,
+            "replaces": certificate.serial,
+            "reason": reason.strip(),
+            "sha256": new.pdf_sha256,
+        },
+        now=now,
+    )
+    return new
+
+
+def successor(certificate: Certificate) -> Certificate | None:
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.supersedes_id == certificate.id)
+    )
+
+
+def save_settings(actor, curriculum_code: str | None, values: dict) -> CertificateSettings:
+    """The issuing body and signatory printed on certificates (all, or one curriculum's)."""
+    from ..text import has_khmer
+
+    for key in ("issuing_body_km", "signatory_title_km", "place_km"):
+        if not has_khmer(values.get(key)):
+            raise DomainError(_l("Write this in Khmer script."), key)
+    for key in ("issuing_body_en", "signatory_title_en", "place_en"):
+        if not values.get(key):
+            raise DomainError(_l("This field is required."), key)
+    code = (curriculum_code or "").strip().upper() or None
+    row = db.session.scalar(
+        sa.select(CertificateSettings).where(
+            CertificateSettings.curriculum_code.is_(None)
+            if code is None
+            else CertificateSettings.curriculum_code == code
+        )
+    )
+    row = row or CertificateSettings(curriculum_code=code)
+    for key in DEFAULT_SETTINGS:
+        setattr(row, key, (values.get(key) or "").strip())
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        actor, "certificate.settings_saved", "certificate_settings", row.id, {"curriculum": code}
+    )
+    return row

@@ -163,3 +163,68 @@ def test_names_with_markup_are_escaped_on_pages_and_in_the_pdf(
         PdfReader(io.BytesIO(certificates.stored_pdf(certificate, folder))).pages[0].extract_text()
     )
     assert "<script>alert(1)</script>" in text  # shown as text, never run
+
+
+def test_corrected_reissue_keeps_the_serial_and_supersedes(client, login_as, issued):
+    login_as(Role.OFFICER)
+    client.set_cookie("lang", "en")
+    holder = issued.holder
+    holder.given_name_en = "Sreymum"
+    db.session.commit()
+    response = client.post(
+        f"/certificates/{issued.id}/reissue", data={"reason": "given name misspelt"}
+    )
+    assert response.status_code == 302
+    new = db.session.query(Certificate).filter(Certificate.id != issued.id).one()
+    assert new.serial == "TST-CUR-2026-00001-A" and new.data["holder_en"] == "KEO Sreymum"
+    assert new.issued_on == issued.issued_on and new.expires_on == issued.expires_on
+    old_page = client.get(f"/verify/{issued.verification_code}").get_data(as_text=True)
+    assert "Replaced by a newer certificate" in old_page and new.serial in old_page
+    new_page = client.get(f"/verify/{new.verification_code}.json").get_json()
+    assert new_page["status"] == "valid"
+    client.post(f"/certificates/{new.id}/reissue", data={"reason": "again"})
+    serials = sorted(c.serial for c in db.session.query(Certificate))
+    assert serials[-1] == "TST-CUR-2026-00001-B"
+
+
+def test_registry_filters_expiring_and_province(client, login_as, issued):
+    from datetime import timedelta
+
+    login_as(Role.OFFICER)
+    assert issued.serial not in client.get("/certificates?expiring=1").get_data(as_text=True)
+    issued.expires_on = utcnow().date() + timedelta(days=30)
+    db.session.commit()
+    html = client.get("/certificates?expiring=1").get_data(as_text=True)
+    assert issued.serial in html
+    assert issued.serial in client.get("/certificates?curriculum=tst-cur").get_data(as_text=True)
+    assert issued.serial not in client.get("/certificates?curriculum=OTHER").get_data(as_text=True)
+
+
+def test_settings_are_printed_on_new_certificates_only(client, login_as, graduates, issued, app):
+    login_as(Role.ADMIN)
+    response = client.post(
+        "/certificates/settings",
+        data={
+            "issuing_body_km": "មជ្ឈមណ្ឌលជាតិគាំពារមាតា និងទារក",
+            "issuing_body_en": "National Maternal and Child Health Centre",
+            "signatory_name_km": "",
+            "signatory_name_en": "",
+            "signatory_title_km": "នាយក",
+            "signatory_title_en": "Director",
+            "place_km": "ភ្នំពេញ",
+            "place_en": "Phnom Penh",
+            "curriculum_code": "tst-cur",
+        },
+    )
+    assert response.status_code == 302
+    from pathlib import Path
+
+    certificate, _ = certificates.issue(
+        None,
+        graduates[1],
+        utcnow(),
+        Path(app.config["UPLOAD_FOLDER"]) / "certificates",
+        "http://localhost",
+    )
+    assert certificate.data["issuing_body_en"] == "National Maternal and Child Health Centre"
+    assert issued.data["issuing_body_en"] == "Ministry of Health"
