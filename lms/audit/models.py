@@ -25,3 +25,13 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+class AuditHead(db.Model):
+    """The newest event's id and hash, so that deleting the latest events is detected too."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
+    count: Mapped[int]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..database import acquire_lock, utcnow
 from ..extensions import db
-from .models import AuditEvent
+from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -88,6 +88,9 @@ def record(
     event = AuditEvent(**fields, hash=event_hash(**fields))
     db.session.add(event)
     db.session.flush()
+    head = db.session.get(AuditHead, 1) or AuditHead(id=1, count=0)
+    head.last_id, head.last_hash, head.count = event.id, event.hash, head.count + 1
+    db.session.add(head)
     return event
 
 
@@ -112,6 +115,14 @@ def verify_chain(batch: int = 5000) -> ChainCheck:
             .limit(batch)
         ).all()
         if not rows:
+            head = db.session.get(AuditHead, 1)
+            if head is not None and (head.count != checked or head.last_hash != prev):
+                return ChainCheck(
+                    False,
+                    checked,
+                    head.last_id,
+                    "the newest events were deleted: the trail ends before the last recorded event",
+                )
             return ChainCheck(True, checked)
         for ev in rows:
             if ev.prev_hash != prev:

@@ -70,3 +70,12 @@ def test_events_record_the_client_address(client, login_as):
         sa.select(AuditEvent).where(AuditEvent.action == "cadre.created")
     ).one()
     assert event.ip == "203.0.113.7"
+
+
+def test_deleting_the_newest_event_is_detected(app):
+    _three_events()
+    last = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id == last.id))
+    db.session.commit()
+    result = audit.verify_chain()
+    assert not result.ok and result.bad_id == last.id
