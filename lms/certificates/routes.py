@@ -453,6 +453,11 @@ def verify(code: str):
     return render_template(
         "certificates/verify.html",
         c=_public(certificate),
+        dates={
+            "issued": certificate.issued_on,
+            "expires": certificate.expires_on,
+            "revoked": certificate.revoked_at,
+        },
         status=certificate.status_on(utcnow().date()),
         reason=certificate.revocation_reason,
     )
