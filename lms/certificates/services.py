@@ -241,6 +241,9 @@ def issue(
     eligibility = check_eligibility(enrolment, now)
     if not eligibility.ok:
         raise NotEligible(eligibility)
+    previous = renewal_target(enrolment)
+    if previous is not None:
+        return _renew(actor, previous, enrolment, now, folder, base_url), True
     curriculum = enrolment.cohort.curriculum
     issued_on = now.date()
     expires_on = (
@@ -463,3 +466,85 @@ def save_settings(actor, curriculum_code: str | None, values: dict) -> Certifica
         actor, "certificate.settings_saved", "certificate_settings", row.id, {"curriculum": code}
     )
     return row
+
+
+def renewal_target(enrolment: Enrolment) -> Certificate | None:
+    """The holder's certificate that completing this (refresher) curriculum renews, if any:
+    the newest one, valid or expired but not revoked, whose curriculum names this one in
+    `renewed_by`."""
+    from ..curricula.models import Curriculum
+
+    code = enrolment.cohort.curriculum.code
+    return db.session.scalar(
+        sa.select(Certificate)
+        .join(Curriculum, Curriculum.id == Certificate.curriculum_id)
+        .where(
+            Certificate.holder_id == enrolment.trainee_id,
+            Curriculum.renewed_by == code,
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+        )
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
+def _renew(
+    actor, previous: Certificate, refresher: Enrolment, now: datetime, folder: Path, base_url: str
+) -> Certificate:
+    """A renewed certificate of the earlier curriculum, linked to the one it replaces."""
+    curriculum = previous.curriculum
+    issued_on = now.date()
+    expires_on = (
+        _add_months(issued_on, curriculum.validity_months) if curriculum.validity_months else None
+    )
+    snapshot = previous.data | {
+        key: value
+        for key, value in _snapshot(refresher, issued_on, expires_on).items()
+        if key
+        in (
+            "holder_km",
+            "holder_en",
+            "family_name_en",
+            "family_name_km",
+            "cadre_km",
+            "cadre_en",
+            "licence",
+            "issued_on",
+            "expires_on",
+        )
+    }
+    snapshot["renewed_by_refresher"] = refresher.cohort.curriculum.code
+    previous.superseded_at = now
+    db.session.flush()  # the old one leaves the "active" index first
+    certificate = Certificate(
+        serial=next_serial(curriculum.code, issued_on.year),
+        verification_code=secrets.token_urlsafe(24),
+        kind=IssueKind.RENEWAL,
+        enrolment_id=refresher.id,
+        holder_id=previous.holder_id,
+        curriculum_id=curriculum.id,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        snapshot=json.dumps(snapshot, ensure_ascii=False),
+        supersedes_id=previous.id,
+        issued_by_id=getattr(actor, "id", None),
+        created_at=now,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    _store_pdf(certificate, folder, base_url)
+    audit.record(
+        actor,
+        "certificate.renewed",
+        "certificate",
+        certificate.id,
+        {
+            "serial": certificate.serial,
+            "replaces": previous.serial,
+            "refresher": refresher.cohort.curriculum.code,
+            "sha256": certificate.pdf_sha256,
+        },
+        now=now,
+    )
+    return certificate

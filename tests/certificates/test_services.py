@@ -140,3 +140,49 @@ def test_the_renderer_fetches_nothing_outside(app):
     ):
         with pytest.raises(ValueError):
             fetcher().fetch(url)
+
+
+def test_completing_the_refresher_renews_the_certificate(
+    graduates, folder, curriculum, instructor, tmp_path
+):
+    from datetime import date
+
+    from lms.certificates.models import IssueKind
+    from lms.curricula import importer
+    from lms.training import services as training
+    from lms.training.models import CohortStatus
+
+    from ..curricula import samples
+    from .conftest import complete
+
+    keo = graduates[0]
+    first, _ = certificates.issue(None, keo, NOW, folder, BASE)
+    curriculum.renewed_by = "TST-REF"
+    refresher_doc = samples.curriculum(code="TST-REF", type="refresher")
+    importer.import_paths(None, [samples.write(tmp_path, "ref.yaml", refresher_doc)], NOW)
+    from lms.curricula.services import find_curriculum
+
+    refresher = find_curriculum("TST-REF", 1)
+    cohort = training.save_cohort(
+        None,
+        training.CohortData(
+            code="REF-1",
+            title_km="វគ្គរំលឹក",
+            title_en="Refresher",
+            curriculum_id=refresher.id,
+            start_date=date(2028, 9, 1),
+            end_date=date(2028, 9, 3),
+            capacity=5,
+            instructor_ids=[instructor.id],
+        ),
+    )
+    enrolment = training.enrol(instructor, cohort, keo.trainee, NOW)
+    complete(instructor, keo.trainee, enrolment, refresher)
+    cohort.status = CohortStatus.CLOSED
+    later = datetime(2028, 9, 3, 15, 0)
+    renewed, created = certificates.issue(None, enrolment, later, folder, BASE)
+    assert created and renewed.kind == IssueKind.RENEWAL and renewed.supersedes_id == first.id
+    assert renewed.curriculum_id == first.curriculum_id and renewed.serial == "TST-CUR-2028-00001"
+    assert renewed.expires_on == date(2030, 9, 3)
+    assert first.status_on(later.date()) == CertificateStatus.SUPERSEDED
+    assert renewed.data["curriculum_en"] == "Test course"
