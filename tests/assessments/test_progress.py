@@ -4,10 +4,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from lms.assessments import online_tests, progress
-from lms.assessments import services as assessments
-from lms.assessments.models import CaseRole
-from lms.assessments.rules import Mark, RegisterCategory
+from lms.assessments import progress
+from lms.assessments.rules import RegisterCategory
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
@@ -15,37 +13,6 @@ from lms.training.models import CohortStatus
 from lms.users.models import Council, Role
 
 from .. import factories
-
-
-def _pass_everything(instructor, trainee, enrolment, curriculum):
-    instruments = {i.code: i for i in curriculum.instruments}
-    osce, kt, log = instruments["OSCE-1"], instruments["KT"], instruments["LOG"]
-    assessments.save_checklist(
-        instructor,
-        enrolment,
-        osce,
-        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, date(2026, 11, 20)),
-        True,
-        utcnow(),
-    )
-    attempt = online_tests.start_attempt(trainee, enrolment, kt, utcnow())
-    question, options = online_tests.paper(attempt)[0]
-    online_tests.submit_attempt(
-        trainee, attempt, {question.id: next(o.id for o in options if o.correct)}, utcnow()
-    )
-    for n in range(log.case_types[0].min_count):
-        entry = assessments.add_logbook_entry(
-            trainee,
-            enrolment,
-            log,
-            log.case_types[0].id,
-            date(2026, 11, 10),
-            None,
-            f"R-{n}",
-            CaseRole.PERFORMED,
-            utcnow(),
-        )
-        assessments.review_logbook_entry(instructor, entry, True, None, utcnow())
 
 
 def test_progress_completion_registration_and_cpd(cohort, instructor, curriculum):
@@ -57,7 +24,7 @@ def test_progress_completion_registration_and_cpd(cohort, instructor, curriculum
     assert not before.complete and [(d.code, d.achieved, d.total) for d in before.domains] == [
         ("D1", 0, 2)
     ]
-    _pass_everything(instructor, trainee, enrolment, curriculum)
+    factories.complete(instructor, trainee, enrolment, curriculum)
     after = progress.enrolment_progress(enrolment, now)
     assert after.complete and [(d.code, d.achieved, d.total) for d in after.domains] == [
         ("D1", 2, 2)

@@ -14,7 +14,6 @@ from lms.extensions import db
 from lms.training import services as training
 
 from .. import factories
-from .conftest import complete
 
 
 def _run_in_threads(app, work, count):
@@ -64,7 +63,7 @@ def test_parallel_issues_for_many_enrolments_get_gapless_serials(
     for n in range(6):
         trainee = factories.user(username=f"parallel{n}")
         enrolment = training.enrol(instructor, cohort, trainee, utcnow())
-        complete(instructor, trainee, enrolment, curriculum)
+        factories.complete(instructor, trainee, enrolment, curriculum)
         ids.append(enrolment.id)
     cohort.status = CohortStatus.CLOSED
     db.session.commit()

@@ -12,6 +12,8 @@ from lms.certificates.models import CertificateStatus, RevocationReason
 from lms.errors import DomainError
 from lms.extensions import db
 
+from .. import factories
+
 NOW = datetime(2026, 11, 24, 10, 0)
 BASE = "https://lms.example.gov.kh"
 
@@ -153,7 +155,6 @@ def test_completing_the_refresher_renews_the_certificate(
     from lms.training.models import CohortStatus
 
     from ..curricula import samples
-    from .conftest import complete
 
     keo = graduates[0]
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
@@ -177,7 +178,7 @@ def test_completing_the_refresher_renews_the_certificate(
         ),
     )
     enrolment = training.enrol(instructor, cohort, keo.trainee, NOW)
-    complete(instructor, keo.trainee, enrolment, refresher)
+    factories.complete(instructor, keo.trainee, enrolment, refresher)
     cohort.status = CohortStatus.CLOSED
     later = datetime(2028, 9, 3, 15, 0)
     renewed, created = certificates.issue(None, enrolment, later, folder, BASE)
