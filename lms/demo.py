@@ -201,6 +201,7 @@ def load() -> None:
         )
         users.create_user(None, data, now, password=password)
     load_cohort(now)
+    load_closed_cohort(now)
 
 
 def load_cohort(now) -> None:
@@ -243,6 +244,116 @@ def load_cohort(now) -> None:
         training.schedule_session(
             None, cohort, module.id, starts, 180, venue.name_en if venue else None
         )
+
+
+GRADUATES = (
+    ("sok.channary", "សុខ", "ចាន់ណារី", "SOK", "Channary", Sex.FEMALE, "MIDWIFE", "TK-HC-PL"),
+    ("chea.sophal", "ជា", "សុផល", "CHEA", "Sophal", Sex.MALE, "NURSE", "TK-KV-RH"),
+    ("nhem.dalin", "ញឹម", "ដាលីន", "NHEM", "Dalin", Sex.FEMALE, "MIDWIFE", "SR-HC-SN"),
+)
+
+
+def load_closed_cohort(now) -> None:
+    """A closed basic EmONC cohort whose trainees passed everything: ready for certificates."""
+    from datetime import timedelta
+
+    from .assessments import services as assessments
+    from .assessments.models import CaseRole
+    from .assessments.rules import Mark
+    from .curricula.services import find_curriculum
+    from .curricula.spec import InstrumentType
+    from .training import services as training
+    from .training.models import CohortStatus
+
+    curriculum = find_curriculum("BEMONC", 1)
+    if curriculum is None:
+        return
+    people = {
+        u.username: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.username.in_(["instructor", "instructor2"]))
+        )
+    }
+    facility = dict(db.session.execute(sa.select(Facility.code, Facility.id)).all())
+    cadre = dict(db.session.execute(sa.select(Cadre.code, Cadre.id)).all())
+    start = now.date() - timedelta(days=40)
+    cohort = training.save_cohort(
+        None,
+        training.CohortData(
+            code="BEMONC-TK-2026-00",
+            title_km="វគ្គ BEmONC តាកែវ (បានបញ្ចប់)",
+            title_en="BEmONC Takeo, completed cohort",
+            curriculum_id=curriculum.id,
+            start_date=start,
+            end_date=start + timedelta(days=11),
+            capacity=24,
+            status=CohortStatus.RUNNING,
+            instructor_ids=[people["instructor"].id, people["instructor2"].id],
+        ),
+    )
+    levels = [lv.value for lv in curriculum.framework.levels]
+    for username, fkm, gkm, fen, gen, sex, cadre_code, facility_code in GRADUATES:
+        trainee, _ = users.create_user(
+            None,
+            users.UserData(
+                username=username,
+                family_name_km=fkm,
+                given_name_km=gkm,
+                family_name_en=fen,
+                given_name_en=gen,
+                sex=sex,
+                roles={Role.TRAINEE},
+                cadre_id=cadre[cadre_code],
+                facility_id=facility[facility_code],
+            ),
+            now,
+            password=f"demo-{username}-2026",
+        )
+        enrolment = training.enrol(None, cohort, trainee, now)
+        for instrument in curriculum.instruments:
+            if instrument.type in (InstrumentType.DOPS, InstrumentType.OSCE):
+                record = assessments.save_checklist(
+                    people["instructor"],
+                    enrolment,
+                    instrument,
+                    assessments.ChecklistData(
+                        {item.id: Mark.DONE for item in instrument.items},
+                        levels[-2],
+                        start + timedelta(days=10),
+                    ),
+                    True,
+                    now,
+                )
+                if record.needs_verification:
+                    assessments.verify(people["instructor2"], record, now)
+            elif instrument.type == InstrumentType.KNOWLEDGE_TEST:
+                assessments.save_paper_test(
+                    people["instructor"],
+                    enrolment,
+                    instrument,
+                    88,
+                    start + timedelta(days=10),
+                    None,
+                    now,
+                )
+            else:
+                for case_type in instrument.case_types:
+                    for n in range(case_type.min_count):
+                        entry = assessments.add_logbook_entry(
+                            trainee,
+                            enrolment,
+                            instrument,
+                            case_type.id,
+                            start + timedelta(days=n % 10),
+                            facility[facility_code],
+                            f"{case_type.code}-{n + 1:03d}",
+                            CaseRole.PERFORMED,
+                            now,
+                        )
+                        assessments.review_logbook_entry(
+                            people["instructor"], entry, True, None, now
+                        )
+    cohort.status = CohortStatus.CLOSED
 
 
 def load_curricula(now) -> None:
