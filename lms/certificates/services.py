@@ -65,10 +65,15 @@ class NotEligible(DomainError):
 
 def check_eligibility(enrolment: Enrolment, now: datetime) -> Eligibility:
     """Every condition for a certificate, each unmet one a reason with a translated title."""
+    return _eligibility(enrolment, now)[0]
+
+
+def _eligibility(enrolment: Enrolment, now: datetime):
+    """The eligibility and the progress it was decided on (issuing reuses the progress)."""
     reasons = []
     if enrolment.status != EnrolmentStatus.ENROLLED:
         reasons.append(Reason("not_enrolled", _l("The trainee is not enrolled.")))
-        return Eligibility(False, tuple(reasons))
+        return Eligibility(False, tuple(reasons)), None
     if enrolment.cohort.status != CohortStatus.CLOSED:
         reasons.append(Reason("cohort_open", _l("The cohort is not completed (closed) yet.")))
     p = progress.enrolment_progress(enrolment, now)
@@ -101,7 +106,7 @@ def check_eligibility(enrolment: Enrolment, now: datetime) -> Eligibility:
     incomplete = [i.code for i, outcome in p.logbooks if not outcome.complete]
     if incomplete:
         reasons.append(Reason("logbook", _l("The logbook is not complete."), ", ".join(incomplete)))
-    return Eligibility(not reasons, tuple(reasons))
+    return Eligibility(not reasons, tuple(reasons)), p
 
 
 def settings_for(curriculum_code: str) -> dict:
@@ -156,16 +161,20 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def _snapshot(enrolment: Enrolment, issued_on: date, expires_on: date | None) -> dict:
-    """What the certificate says, frozen: later renames or edits never change it."""
+def _snapshot(enrolment: Enrolment, issued_on: date, expires_on: date | None, p) -> dict:
+    """What the certificate says, frozen: later renames or edits never change it. `p` is
+    the progress eligibility was decided on, so the certificate lists what was checked."""
     holder, curriculum = enrolment.trainee, enrolment.cohort.curriculum
     cadre = db.session.get(Cadre, holder.cadre_id) if holder.cadre_id else None
-    p = progress.enrolment_progress(enrolment, datetime.combine(issued_on, datetime.min.time()))
-    achieved = [
-        (c.code, c.title_km or "", c.title_en)
-        for c in p.table.competencies
-        if p.outcomes[c.id].state == CompetencyState.ACHIEVED
-    ]
+    achieved = (
+        [
+            (c.code, c.title_km or "", c.title_en)
+            for c in p.table.competencies
+            if p.outcomes[c.id].state == CompetencyState.ACHIEVED
+        ]
+        if p is not None  # a correction keeps the competencies it certified
+        else []
+    )
     return {
         "holder_km": holder.full_name_km,
         "holder_en": holder.full_name_en,
@@ -202,7 +211,7 @@ def pdf_context(certificate: Certificate, base_url: str) -> dict:
         "serial": certificate.serial,
         "serial_km": khmer_digits(certificate.serial),
         "verify_url": verify_url,
-        "qr": pdf.qr_svg(verify_url),
+        "qr": pdf.qr_png(verify_url),
         "holder_km": km(d["holder_km"]),
         "holder_en": d["holder_en"],
         "cadre_km": km(d["cadre_km"]),
@@ -238,12 +247,12 @@ def issue(
     existing = active_certificate(enrolment.id)
     if existing is not None:
         return existing, False
-    eligibility = check_eligibility(enrolment, now)
+    eligibility, p = _eligibility(enrolment, now)
     if not eligibility.ok:
         raise NotEligible(eligibility)
     previous = renewal_target(enrolment)
     if previous is not None:
-        return _renew(actor, previous, enrolment, now, folder, base_url), True
+        return _renew(actor, previous, enrolment, p, now, folder, base_url), True
     curriculum = enrolment.cohort.curriculum
     issued_on = now.date()
     expires_on = (
@@ -258,7 +267,7 @@ def issue(
         curriculum_id=curriculum.id,
         issued_on=issued_on,
         expires_on=expires_on,
-        snapshot=json.dumps(_snapshot(enrolment, issued_on, expires_on), ensure_ascii=False),
+        snapshot=json.dumps(_snapshot(enrolment, issued_on, expires_on, p), ensure_ascii=False),
         issued_by_id=getattr(actor, "id", None),
         created_at=now,
     )
@@ -313,16 +322,14 @@ def bulk_issue(actor, cohort, now: datetime, folder: Path, base_url: str) -> Bul
         .order_by(Enrolment.id)
     ).all()
     for enrolment in enrolments:
-        eligibility = check_eligibility(enrolment, now)
-        existing = active_certificate(enrolment.id)
-        if existing is not None:
-            result.existing.append(existing)
-        elif not eligibility.ok:
-            result.ineligible.append((enrolment, eligibility))
-        else:
+        try:
             certificate, created = issue(actor, enrolment, now, folder, base_url)
-            db.session.commit()
-            (result.issued if created else result.existing).append(certificate)
+        except NotEligible as error:
+            db.session.rollback()  # releases the enrolment's lock
+            result.ineligible.append((enrolment, error.eligibility))
+            continue
+        db.session.commit()
+        (result.issued if created else result.existing).append(certificate)
     return result
 
 
@@ -396,7 +403,7 @@ def reissue_corrected(
         else certificate.serial
     )
     enrolment = certificate.enrolment
-    snapshot = _snapshot(enrolment, certificate.issued_on, certificate.expires_on)
+    snapshot = _snapshot(enrolment, certificate.issued_on, certificate.expires_on, None)
     snapshot["competencies"] = old["competencies"]  # what was certified stays as certified
     certificate.superseded_at = now
     db.session.flush()  # the old one leaves the "active" index before the new one enters
@@ -490,7 +497,13 @@ def renewal_target(enrolment: Enrolment) -> Certificate | None:
 
 
 def _renew(
-    actor, previous: Certificate, refresher: Enrolment, now: datetime, folder: Path, base_url: str
+    actor,
+    previous: Certificate,
+    refresher: Enrolment,
+    p,
+    now: datetime,
+    folder: Path,
+    base_url: str,
 ) -> Certificate:
     """A renewed certificate of the earlier curriculum, linked to the one it replaces."""
     curriculum = previous.curriculum
@@ -500,7 +513,7 @@ def _renew(
     )
     snapshot = previous.data | {
         key: value
-        for key, value in _snapshot(refresher, issued_on, expires_on).items()
+        for key, value in _snapshot(refresher, issued_on, expires_on, p).items()
         if key
         in (
             "holder_km",
