@@ -78,6 +78,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": secure,
         "LMS_HSTS": secure,
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE", "memory://"),
+        # Processes rendering certificate PDFs during a large bulk issue.
+        "CERTIFICATE_WORKERS": _int("LMS_CERTIFICATE_WORKERS", min(os.cpu_count() or 1, 4)),
     }
 
 
@@ -103,6 +105,7 @@ DEFAULTS: dict = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LMS_VERIFY_RATE_LIMIT": "30 per minute",
+    "CERTIFICATE_WORKERS": 1,
 }
 
 TESTING: dict = {

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import base64
 import io
+import multiprocessing
 import re
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -110,19 +113,43 @@ def _font_config():
     return FontConfiguration()
 
 
-def render_pdf(context: dict, pdfa: bool = False) -> bytes:
-    """The certificate (page 1) and its transcript (page 2) as PDF bytes."""
-    from weasyprint import HTML
-
-    html = render_template(
+def certificate_html(context: dict) -> str:
+    """The certificate's HTML (needs the application, for the template)."""
+    return render_template(
         "certificates/pdf.html",
         c=context,
         font_regular=(PDF_FONTS / "noto-sans-khmer-regular.ttf").as_uri(),
         font_bold=(PDF_FONTS / "noto-sans-khmer-bold.ttf").as_uri(),
         font_heading=heading_font().as_uri() if heading_font() else None,
     )
+
+
+def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
+    """WeasyPrint, fetching nothing but the certificate fonts and the QR code. Needs no
+    application, so render-pool processes can run it."""
+    from weasyprint import HTML
+
     document = HTML(string=html, url_fetcher=fetcher(), base_url="file:///nonexistent/")
     options = {"font_config": _font_config(), "uncompressed_pdf": False}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
     return document.write_pdf(**options)
+
+
+def render_pdf(context: dict, pdfa: bool = False) -> bytes:
+    """The certificate (page 1) and its transcript (page 2) as PDF bytes."""
+    return html_to_pdf(certificate_html(context), pdfa)
+
+
+def _warm_up() -> None:
+    """Load WeasyPrint and the fonts in a pool process before its first certificate."""
+    html_to_pdf("<p>·</p>")
+
+
+@contextmanager
+def render_pool(workers: int):
+    """Processes that render certificate HTML to PDF side by side (WeasyPrint holds the GIL,
+    so threads would not help). Spawned, not forked: the parent holds database connections."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+        yield pool

@@ -151,7 +151,14 @@ def issue_one(cohort_id: int, enrolment_id: int):
 @officers
 def issue_all(cohort_id: int):
     cohort = training.load_cohort(cohort_id) or abort(404)
-    result = services.bulk_issue(current_user, cohort, utcnow(), _folder(), _base_url())
+    result = services.bulk_issue(
+        current_user,
+        cohort,
+        utcnow(),
+        _folder(),
+        _base_url(),
+        workers=current_app.config["CERTIFICATE_WORKERS"],
+    )
     db.session.commit()
     flash(
         _(

@@ -240,9 +240,18 @@ def pdf_context(certificate: Certificate, base_url: str) -> dict:
 
 
 def issue(
-    actor, enrolment: Enrolment, now: datetime, folder: Path, base_url: str
+    actor,
+    enrolment: Enrolment,
+    now: datetime,
+    folder: Path,
+    base_url: str,
+    renderer: Renderer | None = None,
 ) -> tuple[Certificate, bool]:
-    """Issue the enrolment's certificate, or return the active one (created is then False)."""
+    """Issue the enrolment's certificate, or return the active one (created is then False).
+
+    With a `renderer` that has a pool, the PDF (and the audit entry, which carries its
+    SHA-256) is stored when the renderer finishes; the caller commits after that."""
+    renderer = renderer or Renderer(folder, base_url)
     acquire_lock(f"certificate:{enrolment.id}")
     existing = active_certificate(enrolment.id)
     if existing is not None:
@@ -252,7 +261,7 @@ def issue(
         raise NotEligible(eligibility)
     previous = renewal_target(enrolment)
     if previous is not None:
-        return _renew(actor, previous, enrolment, p, now, folder, base_url), True
+        return _renew(actor, previous, enrolment, p, now, renderer), True
     curriculum = enrolment.cohort.curriculum
     issued_on = now.date()
     expires_on = (
@@ -275,26 +284,59 @@ def issue(
     try:
         db.session.flush()
     except IntegrityError:  # another process issued it between our check and our insert
+        if renderer.pending:  # a batch is in flight: fail it; a repeat continues after it
+            raise
         db.session.rollback()
         return active_certificate(enrolment.id), False
-    _store_pdf(certificate, folder, base_url)
-    audit.record(
-        actor,
-        "certificate.issued",
-        "certificate",
-        certificate.id,
-        {"serial": certificate.serial, "enrolment": enrolment.id, "sha256": certificate.pdf_sha256},
-        now=now,
+    renderer.add(
+        certificate,
+        lambda: audit.record(
+            actor,
+            "certificate.issued",
+            "certificate",
+            certificate.id,
+            {
+                "serial": certificate.serial,
+                "enrolment": enrolment.id,
+                "sha256": certificate.pdf_sha256,
+            },
+            now=now,
+        ),
     )
     return certificate, True
 
 
+class Renderer:
+    """Renders and stores certificate PDFs: at once, or with a pool side by side in other
+    processes until `finish`. `after` runs once a PDF is stored, in the order added."""
+
+    def __init__(self, folder: Path, base_url: str, pool=None):
+        self.folder, self.base_url, self.pool = folder, base_url, pool
+        self.pending: list = []
+
+    def add(self, certificate: Certificate, after) -> None:
+        html = pdf.certificate_html(pdf_context(certificate, self.base_url))
+        if self.pool is None:
+            self._store(certificate, pdf.html_to_pdf(html))
+            after()
+        else:
+            self.pending.append((certificate, self.pool.submit(pdf.html_to_pdf, html), after))
+
+    def finish(self) -> None:
+        pending, self.pending = self.pending, []
+        for certificate, future, after in pending:
+            self._store(certificate, future.result())
+            after()
+
+    def _store(self, certificate: Certificate, data: bytes) -> None:
+        checked = uploads.check_upload(f"{certificate.serial}.pdf", data, 10 * 1024 * 1024)
+        certificate.pdf_token = uploads.store(checked, data, self.folder)
+        certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        certificate.pdf_size = len(data)
+
+
 def _store_pdf(certificate: Certificate, folder: Path, base_url: str) -> None:
-    data = pdf.render_pdf(pdf_context(certificate, base_url))
-    checked = uploads.check_upload(f"{certificate.serial}.pdf", data, 10 * 1024 * 1024)
-    certificate.pdf_token = uploads.store(checked, data, folder)
-    certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
-    certificate.pdf_size = len(data)
+    Renderer(folder, base_url).add(certificate, lambda: None)
 
 
 def stored_pdf(certificate: Certificate, folder: Path) -> bytes:
@@ -312,24 +354,42 @@ class BulkResult:
     ineligible: list[tuple[Enrolment, Eligibility]]
 
 
-def bulk_issue(actor, cohort, now: datetime, folder: Path, base_url: str) -> BulkResult:
-    """Issue every eligible enrolment of a cohort, committing each one: a repeat after a
-    crash continues where it stopped and never issues twice."""
+PARALLEL_FROM = 40  # fewer certificates than this render faster than processes start
+
+
+def bulk_issue(
+    actor, cohort, now: datetime, folder: Path, base_url: str, workers: int = 1
+) -> BulkResult:
+    """Issue every eligible enrolment of a cohort, committing as it goes: a repeat after a
+    crash continues where it stopped and never issues twice.
+
+    With `workers` > 1 and a large cohort, PDFs render in that many processes while this
+    one prepares the next certificates; each batch is committed once its PDFs are stored."""
     result = BulkResult([], [], [])
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)
         .order_by(Enrolment.id)
     ).all()
-    for enrolment in enrolments:
-        try:
-            certificate, created = issue(actor, enrolment, now, folder, base_url)
-        except NotEligible as error:
-            db.session.rollback()  # releases the enrolment's lock
-            result.ineligible.append((enrolment, error.eligibility))
-            continue
-        db.session.commit()
-        (result.issued if created else result.existing).append(certificate)
+
+    def run(renderer: Renderer, batch_size: int) -> None:
+        for start in range(0, len(enrolments), batch_size):
+            done = []
+            for enrolment in enrolments[start : start + batch_size]:
+                try:
+                    done.append(issue(actor, enrolment, now, folder, base_url, renderer))
+                except NotEligible as error:
+                    result.ineligible.append((enrolment, error.eligibility))
+            renderer.finish()
+            db.session.commit()
+            for certificate, created in done:
+                (result.issued if created else result.existing).append(certificate)
+
+    if workers > 1 and len(enrolments) >= PARALLEL_FROM:
+        with pdf.render_pool(workers) as pool:
+            run(Renderer(folder, base_url, pool), batch_size=workers * 4)
+    else:
+        run(Renderer(folder, base_url), batch_size=1)
     return result
 
 
@@ -502,8 +562,7 @@ def _renew(
     refresher: Enrolment,
     p,
     now: datetime,
-    folder: Path,
-    base_url: str,
+    renderer: Renderer,
 ) -> Certificate:
     """A renewed certificate of the earlier curriculum, linked to the one it replaces."""
     curriculum = previous.curriculum
@@ -546,18 +605,20 @@ def _renew(
     )
     db.session.add(certificate)
     db.session.flush()
-    _store_pdf(certificate, folder, base_url)
-    audit.record(
-        actor,
-        "certificate.renewed",
-        "certificate",
-        certificate.id,
-        {
-            "serial": certificate.serial,
-            "replaces": previous.serial,
-            "refresher": refresher.cohort.curriculum.code,
-            "sha256": certificate.pdf_sha256,
-        },
-        now=now,
+    renderer.add(
+        certificate,
+        lambda: audit.record(
+            actor,
+            "certificate.renewed",
+            "certificate",
+            certificate.id,
+            {
+                "serial": certificate.serial,
+                "replaces": previous.serial,
+                "refresher": refresher.cohort.curriculum.code,
+                "sha256": certificate.pdf_sha256,
+            },
+            now=now,
+        ),
     )
     return certificate

@@ -1,12 +1,17 @@
 """Eligibility, issuing, PDFs read back, revocation and look-ups, without HTTP."""
 
+import hashlib
 import io
+import json
 import re
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
 from pypdf import PdfReader
 
+from lms.audit import services as audit
+from lms.audit.models import AuditEvent
 from lms.certificates import services as certificates
 from lms.certificates.models import CertificateStatus, RevocationReason
 from lms.errors import DomainError
@@ -187,3 +192,30 @@ def test_completing_the_refresher_renews_the_certificate(
     assert renewed.expires_on == date(2030, 9, 3)
     assert first.status_on(later.date()) == CertificateStatus.SUPERSEDED
     assert renewed.data["curriculum_en"] == "Test course"
+
+
+def test_bulk_issue_renders_in_worker_processes_with_the_same_result(
+    graduates, cohort, folder, monkeypatch
+):
+    """Large cohorts render their PDFs in a process pool; what is stored and audited is the
+    same as issuing one by one."""
+    monkeypatch.setattr(certificates, "PARALLEL_FROM", 2)
+    result = certificates.bulk_issue(None, cohort, NOW, folder, BASE, workers=2)
+    db.session.commit()
+
+    assert [c.enrolment_id for c in result.issued] == [e.id for e in graduates[:2]]
+    assert [e.id for e, _ in result.ineligible] == [graduates[2].id]
+    for certificate in result.issued:
+        data = certificates.stored_pdf(certificate, folder)
+        assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
+        text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert certificate.serial in text
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "certificate.issued")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [json.loads(e.details)["sha256"] for e in events] == [
+        c.pdf_sha256 for c in result.issued
+    ]
+    assert audit.verify_chain().ok
