@@ -185,6 +185,13 @@ def cpd_status(user: User, today: date, now: datetime) -> CpdStatus:
     """
     council = db.session.get(Council, user.council_id) if user.council_id else None
     cycle = rules.licensing_cycle(today, council.licence_cycle_years if council else 3)
+    completed = completed_curricula(user, now)
+    credits = rules.cpd_credits_in_cycle([(day, c.cpd_credits) for c, day in completed], cycle)
+    return CpdStatus(council, cycle, credits, completed)
+
+
+def completed_curricula(user: User, now: datetime) -> list[tuple[Curriculum, date]]:
+    """The curricula the user completed, each with the day it counts (its cohort's last)."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .join(Cohort)
@@ -198,8 +205,7 @@ def cpd_status(user: User, today: date, now: datetime) -> CpdStatus:
     for enrolment in enrolments:
         if enrolment_progress(enrolment, now).complete:
             completed.append((enrolment.cohort.curriculum, enrolment.cohort.end_date))
-    credits = rules.cpd_credits_in_cycle([(day, c.cpd_credits) for c, day in completed], cycle)
-    return CpdStatus(council, cycle, credits, completed)
+    return completed
 
 
 def competency_titles(ids) -> dict[int, Competency]:

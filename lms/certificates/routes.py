@@ -30,7 +30,7 @@ from ..curricula.models import Curriculum
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..forms import apply_error
+from ..forms import Form, apply_error
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
@@ -177,14 +177,38 @@ def issue_all(cohort_id: int):
 @roles_required(Role.OFFICER, Role.ADMIN, Role.TRAINEE)
 def show_certificate(certificate_id: int):
     certificate = _certificate(certificate_id)
+    now = utcnow()
+    officer = current_user.has_role(Role.OFFICER, Role.ADMIN)
+    current = certificate.revoked_at is None and certificate.superseded_at is None
     return render_template(
         "certificates/show.html",
         c=certificate,
-        status=certificate.status_on(utcnow().date()),
-        officer=current_user.has_role(Role.OFFICER, Role.ADMIN),
+        status=certificate.status_on(now.date()),
+        officer=officer,
         form=RevokeForm(),
+        reissue_form=ReissueForm(prefix="reissue"),
+        successor=services.successor(certificate),
+        cpd=services.cpd_renewal(certificate, now) if officer and current else None,
         verify_url=f"{_base_url()}/verify/{certificate.verification_code}",
     )
+
+
+@bp.route("/certificates/<int:certificate_id>/renew", methods=["POST"])
+@officers
+def renew_on_cpd(certificate_id: int):
+    certificate = _certificate(certificate_id)
+    form = Form()
+    try:
+        if not form.validate_on_submit():
+            abort(400)
+        new = services.renew_on_cpd(current_user, certificate, utcnow(), _folder(), _base_url())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("certificates.show_certificate", certificate_id=certificate_id))
+    db.session.commit()
+    flash(_("Certificate %(serial)s renews the earlier one.", serial=new.serial), "success")
+    return redirect(url_for("certificates.show_certificate", certificate_id=new.id))
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -208,7 +232,7 @@ def revoke(certificate_id: int):
 @officers
 def reissue(certificate_id: int):
     certificate = _certificate(certificate_id)
-    form = ReissueForm()
+    form = ReissueForm(prefix="reissue")
     try:
         if not form.validate_on_submit():
             raise DomainError(_l("Give the reason for the re-issue."))

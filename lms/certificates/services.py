@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -261,7 +262,15 @@ def issue(
         raise NotEligible(eligibility)
     previous = renewal_target(enrolment)
     if previous is not None:
-        return _renew(actor, previous, enrolment, p, now, renderer), True
+        return _renew(
+            actor,
+            previous,
+            enrolment,
+            p,
+            now,
+            renderer,
+            by={"renewed_by_refresher": enrolment.cohort.curriculum.code},
+        ), True
     curriculum = enrolment.cohort.curriculum
     issued_on = now.date()
     expires_on = (
@@ -559,12 +568,17 @@ def renewal_target(enrolment: Enrolment) -> Certificate | None:
 def _renew(
     actor,
     previous: Certificate,
-    refresher: Enrolment,
+    enrolment: Enrolment,
     p,
     now: datetime,
     renderer: Renderer,
+    *,
+    by: dict,
 ) -> Certificate:
-    """A renewed certificate of the earlier curriculum, linked to the one it replaces."""
+    """A renewed certificate of the earlier curriculum, linked to the one it replaces.
+
+    `enrolment` is the refresher's (or, renewed on CPD credits, the original one); the holder's
+    names are taken afresh from it. `by` says what renewed it, in the snapshot and the trail."""
     curriculum = previous.curriculum
     issued_on = now.date()
     expires_on = (
@@ -572,7 +586,7 @@ def _renew(
     )
     snapshot = previous.data | {
         key: value
-        for key, value in _snapshot(refresher, issued_on, expires_on, p).items()
+        for key, value in _snapshot(enrolment, issued_on, expires_on, p).items()
         if key
         in (
             "holder_km",
@@ -586,14 +600,16 @@ def _renew(
             "expires_on",
         )
     }
-    snapshot["renewed_by_refresher"] = refresher.cohort.curriculum.code
+    snapshot.pop("renewed_by_refresher", None)
+    snapshot.pop("renewed_by_cpd_credits", None)
+    snapshot.update(by)
     previous.superseded_at = now
     db.session.flush()  # the old one leaves the "active" index first
     certificate = Certificate(
         serial=next_serial(curriculum.code, issued_on.year),
         verification_code=secrets.token_urlsafe(24),
         kind=IssueKind.RENEWAL,
-        enrolment_id=refresher.id,
+        enrolment_id=enrolment.id,
         holder_id=previous.holder_id,
         curriculum_id=curriculum.id,
         issued_on=issued_on,
@@ -615,10 +631,72 @@ def _renew(
             {
                 "serial": certificate.serial,
                 "replaces": previous.serial,
-                "refresher": refresher.cohort.curriculum.code,
+                **by,
                 "sha256": certificate.pdf_sha256,
             },
             now=now,
         ),
     )
     return certificate
+
+
+@dataclass
+class CpdRenewal:
+    """Whether a certificate can be renewed on CPD credits, and on which."""
+
+    required: float
+    earned: float
+    counted: list  # (curriculum, day it counts) completed after the certificate was issued
+
+    @property
+    def ok(self) -> bool:
+        return self.earned >= self.required
+
+
+def cpd_renewal(certificate: Certificate, now: datetime) -> CpdRenewal | None:
+    """None unless the certificate's curriculum is renewed on CPD credits. Credits count from
+    other curricula completed after the certificate was issued, up to today."""
+    required = certificate.curriculum.renewal_cpd_credits
+    if not required:
+        return None
+    counted = [
+        (curriculum, day)
+        for curriculum, day in progress.completed_curricula(certificate.holder, now)
+        if curriculum.code != certificate.curriculum.code
+        and certificate.issued_on < day <= now.date()
+        and curriculum.cpd_credits
+    ]
+    counted.sort(key=lambda pair: pair[1])
+    return CpdRenewal(required, sum(c.cpd_credits for c, _day in counted), counted)
+
+
+def renew_on_cpd(
+    actor, certificate: Certificate, now: datetime, folder: Path, base_url: str
+) -> Certificate:
+    """Renew a current certificate whose holder has earned the CPD credits its curriculum
+    asks for since it was issued."""
+    acquire_lock(f"certificate:{certificate.enrolment_id}")
+    db.session.refresh(certificate)
+    if certificate.revoked_at is not None or certificate.superseded_at is not None:
+        raise DomainError(_l("Only a current certificate can be renewed."))
+    check = cpd_renewal(certificate, now)
+    if check is None:
+        raise DomainError(_l("This curriculum's certificates are not renewed on CPD credits."))
+    if not check.ok:
+        raise DomainError(
+            _l(
+                "Not enough CPD credits since this certificate was issued: %(earned)s of "
+                "%(required)s.",
+                earned=format_decimal(check.earned),
+                required=format_decimal(check.required),
+            )
+        )
+    return _renew(
+        actor,
+        certificate,
+        certificate.enrolment,
+        None,
+        now,
+        Renderer(folder, base_url),
+        by={"renewed_by_cpd_credits": check.earned},
+    )

@@ -89,6 +89,7 @@ def edit_details(curriculum_id: int):
             "cpd_credits": spec.cpd_credits,
             "validity_months": spec.validity_months,
             "renewed_by": spec.renewed_by,
+            "renewal_cpd_credits": spec.renewal_cpd_credits,
             "min_attendance_percent": spec.min_attendance_percent,
             "competency_rule": spec.competency_rule.value,
             "required_competencies": spec.required_competencies,
@@ -105,6 +106,7 @@ def edit_details(curriculum_id: int):
             s.cadres = list(form.cadres.data or [])
             s.cpd_credits, s.validity_months = form.cpd_credits.data, form.validity_months.data
             s.renewed_by = form.renewed_by.data or None
+            s.renewal_cpd_credits = form.renewal_cpd_credits.data or None
             s.min_attendance_percent = form.min_attendance_percent.data
             s.competency_rule = CompetencyRule(form.competency_rule.data)
             s.required_competencies = form.required_competencies.data

@@ -51,6 +51,7 @@ def read_curriculum(r: Reader, data: dict) -> CurriculumSpec:
             "cpd_credits",
             "certificate_validity_months",
             "renewed_by",
+            "renewal_cpd_credits",
             "completion",
             "modules",
             "instruments",
@@ -93,6 +94,9 @@ def read_curriculum(r: Reader, data: dict) -> CurriculumSpec:
             data, "certificate_validity_months", "", minimum=1, maximum=240, required=False
         ),
         renewed_by=r.code(data, "renewed_by", "", required=False),
+        renewal_cpd_credits=r.number(
+            data, "renewal_cpd_credits", "", minimum=1, maximum=1000, required=False, kind=float
+        ),
         min_attendance_percent=r.number(
             completion,
             "min_attendance_percent",
@@ -477,6 +481,9 @@ def curriculum_to_data(spec: CurriculumSpec) -> dict:
         data["certificate_validity_months"] = spec.validity_months
     if spec.renewed_by:
         data["renewed_by"] = spec.renewed_by
+    if spec.renewal_cpd_credits:
+        credits = spec.renewal_cpd_credits
+        data["renewal_cpd_credits"] = int(credits) if float(credits).is_integer() else credits
     data["completion"] = {
         "min_attendance_percent": spec.min_attendance_percent,
         "competency_rule": spec.competency_rule.value,

@@ -61,6 +61,11 @@ class DetailsForm(TitleFields, DescriptionFields, Form):
     renewed_by = StringField(
         _l("Renewed by (code of the refresher curriculum)"), validators=[Optional(), Length(max=40)]
     )
+    renewal_cpd_credits = FloatField(
+        _l("Or renewed on CPD credits"),
+        validators=[Optional(), NumberRange(1, 1000)],
+        description=_l("CPD credits earned after issue that renew the certificate."),
+    )
     min_attendance_percent = IntegerField(
         _l("Minimum attendance (%)"), validators=[InputRequired(), NumberRange(0, 100)]
     )

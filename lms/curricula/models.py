@@ -59,6 +59,7 @@ class Curriculum(db.Model):
     cpd_credits: Mapped[float] = mapped_column(default=0)
     validity_months: Mapped[int | None]
     renewed_by: Mapped[str | None] = mapped_column(sa.String(40))
+    renewal_cpd_credits: Mapped[float | None]
     min_attendance_percent: Mapped[int] = mapped_column(default=100)
     competency_rule: Mapped[CompetencyRule] = mapped_column(
         enum_column(CompetencyRule), default=CompetencyRule.ALL_PASSED

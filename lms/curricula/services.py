@@ -79,6 +79,7 @@ def write_curriculum(
     cur.cpd_credits = spec.cpd_credits
     cur.validity_months = spec.validity_months
     cur.renewed_by = spec.renewed_by
+    cur.renewal_cpd_credits = spec.renewal_cpd_credits
     cur.min_attendance_percent = spec.min_attendance_percent
     cur.competency_rule = spec.competency_rule
     cur.cadres = cadres
@@ -206,6 +207,7 @@ def read_curriculum(cur: Curriculum) -> CurriculumSpec:
         cpd_credits=cur.cpd_credits,
         validity_months=cur.validity_months,
         renewed_by=cur.renewed_by,
+        renewal_cpd_credits=cur.renewal_cpd_credits,
         min_attendance_percent=cur.min_attendance_percent,
         competency_rule=cur.competency_rule,
         required_competencies=codes(cur.required_competencies),

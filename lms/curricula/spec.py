@@ -112,6 +112,7 @@ class CurriculumSpec:
     cpd_credits: float = 0
     validity_months: int | None = None
     renewed_by: str | None = None
+    renewal_cpd_credits: float | None = None  # or renewed on this many CPD credits
     min_attendance_percent: int = 100
     competency_rule: CompetencyRule = CompetencyRule.ALL_PASSED
     required_competencies: list[str] = field(default_factory=list)

@@ -219,3 +219,78 @@ def test_bulk_issue_renders_in_worker_processes_with_the_same_result(
         c.pdf_sha256 for c in result.issued
     ]
     assert audit.verify_chain().ok
+
+
+def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
+    """The trainee completes another curriculum worth `credits` CPD credits, ending on `end`."""
+    from datetime import timedelta
+
+    from lms.curricula import importer
+    from lms.curricula.services import find_curriculum
+    from lms.training import services as training
+    from lms.training.models import CohortStatus
+
+    from ..curricula import samples
+
+    doc = samples.curriculum(code=code, type="cpd", cpd_credits=credits)
+    importer.import_paths(None, [samples.write(tmp_path, f"{code}.yaml", doc)], NOW)
+    other = find_curriculum(code, 1)
+    cohort = training.save_cohort(
+        None,
+        training.CohortData(
+            code=f"{code}-1",
+            title_km="វគ្គ",
+            title_en="Course",
+            curriculum_id=other.id,
+            start_date=end - timedelta(days=2),
+            end_date=end,
+            capacity=5,
+            instructor_ids=[instructor.id],
+        ),
+    )
+    enrolment = training.enrol(instructor, cohort, trainee, NOW)
+    factories.complete(instructor, trainee, enrolment, other)
+    cohort.status = CohortStatus.CLOSED
+    db.session.flush()
+
+
+def test_renewal_on_cpd_credits_earned_after_issue(
+    graduates, curriculum, instructor, folder, tmp_path
+):
+    from datetime import date
+
+    from lms.certificates.models import IssueKind
+
+    keo = graduates[0]
+    first, _ = certificates.issue(None, keo, NOW, folder, BASE)
+    assert certificates.cpd_renewal(first, NOW) is None  # the curriculum does not say so
+    curriculum.renewal_cpd_credits = 10
+    later = datetime(2028, 6, 1, 9, 0)
+
+    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-A", 6, date(2027, 3, 5))
+    check = certificates.cpd_renewal(first, later)
+    assert (check.earned, check.required, check.ok) == (6, 10, False)
+    with pytest.raises(DomainError, match="6 of 10"):
+        certificates.renew_on_cpd(None, first, later, folder, BASE)
+
+    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-B", 5, date(2028, 2, 1))
+    # a course that ends after the day of renewal does not count yet
+    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-C", 20, date(2028, 7, 1))
+    check = certificates.cpd_renewal(first, later)
+    assert [c.code for c, _day in check.counted] == ["CPD-A", "CPD-B"] and check.ok
+
+    renewed = certificates.renew_on_cpd(None, first, later, folder, BASE)
+    db.session.commit()
+    assert renewed.kind == IssueKind.RENEWAL and renewed.supersedes_id == first.id
+    assert renewed.enrolment_id == first.enrolment_id
+    assert renewed.issued_on == date(2028, 6, 1) and renewed.expires_on == date(2030, 6, 1)
+    assert renewed.data["renewed_by_cpd_credits"] == 11
+    assert renewed.data["competencies"] == first.data["competencies"]
+    assert first.status_on(later.date()) == CertificateStatus.SUPERSEDED
+    assert hashlib.sha256(certificates.stored_pdf(renewed, folder)).hexdigest()
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "certificate.renewed")
+    )
+    assert json.loads(event.details)["renewed_by_cpd_credits"] == 11
+    with pytest.raises(DomainError):  # the earlier one is no longer current
+        certificates.renew_on_cpd(None, first, later, folder, BASE)

@@ -172,7 +172,7 @@ def test_corrected_reissue_keeps_the_serial_and_supersedes(client, login_as, iss
     holder.given_name_en = "Sreymum"
     db.session.commit()
     response = client.post(
-        f"/certificates/{issued.id}/reissue", data={"reason": "given name misspelt"}
+        f"/certificates/{issued.id}/reissue", data={"reissue-reason": "given name misspelt"}
     )
     assert response.status_code == 302
     new = db.session.query(Certificate).filter(Certificate.id != issued.id).one()
@@ -182,7 +182,7 @@ def test_corrected_reissue_keeps_the_serial_and_supersedes(client, login_as, iss
     assert "Replaced by a newer certificate" in old_page and new.serial in old_page
     new_page = client.get(f"/verify/{new.verification_code}.json").get_json()
     assert new_page["status"] == "valid"
-    client.post(f"/certificates/{new.id}/reissue", data={"reason": "again"})
+    client.post(f"/certificates/{new.id}/reissue", data={"reissue-reason": "again"})
     serials = sorted(c.serial for c in db.session.query(Certificate))
     assert serials[-1] == "TST-CUR-2026-00001-B"
 
@@ -228,3 +228,47 @@ def test_settings_are_printed_on_new_certificates_only(client, login_as, graduat
     )
     assert certificate.data["issuing_body_en"] == "National Maternal and Child Health Centre"
     assert issued.data["issuing_body_en"] == "Ministry of Health"
+
+
+def test_certificate_page_renews_on_cpd_credits(
+    client, login_as, issued, curriculum, instructor, tmp_path
+):
+    from datetime import date, timedelta
+
+    from .test_services import _complete_other_course
+
+    today = utcnow().date()
+    issued.issued_on = today - timedelta(days=400)
+    curriculum.renewal_cpd_credits = 10
+    trainee = issued.holder
+    _complete_other_course(tmp_path, instructor, trainee, "CPD-A", 6, today - timedelta(days=30))
+    db.session.commit()
+
+    login_as(Role.OFFICER)
+    client.set_cookie("lang", "en")
+    html = client.get(f"/certificates/{issued.id}").get_data(as_text=True)
+    assert 'name="reissue-reason"' in html  # the form was rendered empty before
+    assert "Renewal on CPD credits" in html and "6 of 10" in html
+    assert "Renew on CPD credits</button>" not in html
+    response = client.post(f"/certificates/{issued.id}/renew")
+    assert response.status_code == 302 and db.session.query(Certificate).count() == 1
+
+    _complete_other_course(tmp_path, instructor, trainee, "CPD-B", 5, today - timedelta(days=2))
+    db.session.commit()
+    client.set_cookie("lang", "km")
+    html = client.get(f"/certificates/{issued.id}").get_data(as_text=True)
+    assert km("Renewal on CPD credits") in html and km("Renew on CPD credits") in html
+    response = client.post(f"/certificates/{issued.id}/renew")
+    new = db.session.query(Certificate).filter(Certificate.id != issued.id).one()
+    assert response.headers["Location"].endswith(f"/certificates/{new.id}")
+    assert new.supersedes_id == issued.id and new.expires_on > date.today()
+    client.set_cookie("lang", "en")
+    old_page = client.get(f"/certificates/{issued.id}").get_data(as_text=True)
+    assert f"Replaced by {new.serial}" in old_page and "Renewal on CPD credits" not in old_page
+
+
+def test_trainee_cannot_renew(client, login_as, issued, curriculum):
+    curriculum.renewal_cpd_credits = 1
+    db.session.commit()
+    login_as(Role.TRAINEE)
+    assert client.post(f"/certificates/{issued.id}/renew").status_code == 403

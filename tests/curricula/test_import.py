@@ -127,10 +127,11 @@ def test_unknown_cadre_is_refused(app, tmp_path):
 
 def test_yaml_round_trip_through_the_database(app, tmp_path):
     fw = samples.write(tmp_path, "fw.yaml", samples.framework())
-    cur = samples.write(tmp_path, "cur.yaml", samples.curriculum())
+    cur = samples.write(tmp_path, "cur.yaml", samples.curriculum(renewal_cpd_credits=20))
     _import(fw, cur)
     fw_text, _ = exports.export_text("TST-FW", None, "yaml")
     cur_text, _ = exports.export_text("TST-CUR", None, "yaml")
+    assert "renewal_cpd_credits: 20\n" in cur_text
     samples.write(tmp_path, "fw.yaml", fw_text)
     samples.write(tmp_path, "cur.yaml", cur_text)
     assert _import(fw, cur) == [
