@@ -31,6 +31,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import Form, apply_error
+from ..i18n import format_number
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
@@ -164,9 +165,9 @@ def issue_all(cohort_id: int):
         _(
             "%(issued)s certificates issued; %(existing)s already had one; %(ineligible)s "
             "not eligible.",
-            issued=len(result.issued),
-            existing=len(result.existing),
-            ineligible=len(result.ineligible),
+            issued=format_number(len(result.issued)),
+            existing=format_number(len(result.existing)),
+            ineligible=format_number(len(result.ineligible)),
         ),
         "success",
     )

@@ -35,7 +35,12 @@ def test_officer_sees_eligibility_and_bulk_issues(client, login_as, graduates, c
     assert "Required competencies are not all achieved." in html  # the third trainee
     client.post(f"/certificates/cohorts/{cohort.id}/issue")
     assert db.session.query(Certificate).count() == 2
-    client.post(f"/certificates/cohorts/{cohort.id}/issue")  # repeated: nothing new
+    client.set_cookie("lang", "km")
+    response = client.post(f"/certificates/cohorts/{cohort.id}/issue", follow_redirects=True)
+    message = (
+        "%(issued)s certificates issued; %(existing)s already had one; %(ineligible)s not eligible."
+    )
+    assert km(message, issued="០", existing="២", ineligible="១") in response.get_data(as_text=True)
     serials = sorted(c.serial for c in db.session.query(Certificate))
     assert serials == ["TST-CUR-2026-00001", "TST-CUR-2026-00002"]
 
