@@ -294,3 +294,19 @@ def test_renewal_on_cpd_credits_earned_after_issue(
     assert json.loads(event.details)["renewed_by_cpd_credits"] == 11
     with pytest.raises(DomainError):  # the earlier one is no longer current
         certificates.renew_on_cpd(None, first, later, folder, BASE)
+
+
+def test_pdf_qr_code_is_the_verification_address_drawn_sharp(graduates, folder):
+    import segno
+
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    reader = PdfReader(io.BytesIO(certificates.stored_pdf(certificate, folder)))
+    (picture,) = reader.pages[0].images
+    assert picture.indirect_reference.get_object()["/Interpolate"].value is False
+    image = picture.image.convert("L")
+    url = f"{BASE}/verify/{certificate.verification_code}"
+    expected = [list(row) for row in segno.make(url, error="m").matrix_iter(scale=1, border=4)]
+    assert image.size == (len(expected), len(expected))
+    pixels = image.load()
+    found = [[pixels[x, y] < 128 for x in range(image.width)] for y in range(image.height)]
+    assert found == [[bool(bit) for bit in row] for row in expected]
