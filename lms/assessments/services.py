@@ -509,7 +509,8 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
             .order_by(Competency.depth, Competency.position)
         )
     )
-    competencies = _tree_order(competencies)
+    rank = _framework_order(curriculum.framework_id)
+    competencies.sort(key=lambda c: rank.get(c.id, len(rank)))
     results = results_for(enrolment_ids) if enrolment_ids else {}
     panels: dict[tuple[int, int], rules.PanelDecision] = {}
     for decision in db.session.scalars(
@@ -533,19 +534,22 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
     return CompetencyTable(competencies, required, outcomes)
 
 
-def _tree_order(competencies: list) -> list:
-    """Depth-first order of the given competencies (parents before their children)."""
-    by_parent: dict[int | None, list] = {}
-    present = {c.id for c in competencies}
-    for comp in sorted(competencies, key=lambda c: (c.depth, c.position, c.id)):
-        parent = comp.parent_id if comp.parent_id in present else None
-        by_parent.setdefault(parent, []).append(comp)
-    ordered: list = []
+def _framework_order(framework_id: int) -> dict[int, int]:
+    """Each competency's place in its framework read depth-first (a domain, then its
+    competencies in order, then the next domain), from one light query."""
+    from ..frameworks.models import Competency
 
-    def visit(parent):
-        for comp in by_parent.get(parent, []):
-            ordered.append(comp)
-            visit(comp.id)
-
-    visit(None)
-    return ordered
+    children: dict[int | None, list[tuple[int, int]]] = {}
+    for id_, parent_id, position in db.session.execute(
+        sa.select(Competency.id, Competency.parent_id, Competency.position).where(
+            Competency.framework_id == framework_id
+        )
+    ):
+        children.setdefault(parent_id, []).append((position, id_))
+    rank: dict[int, int] = {}
+    stack = sorted(children.get(None, []), reverse=True)
+    while stack:
+        _position, id_ = stack.pop()
+        rank[id_] = len(rank)
+        stack.extend(sorted(children.get(id_, []), reverse=True))
+    return rank

@@ -304,3 +304,26 @@ def test_submitted_records_are_counted_only_when_current(setting, instructor):
     assessments.correct(instructor, record, "typo", utcnow(), _all_done(osce))
     counted = db.session.scalars(sa.select(AssessmentRecord)).all()
     assert sum(r.counted for r in counted) == 1
+
+
+def test_competency_table_lists_competencies_in_framework_order(app, tmp_path):
+    """Competencies of different domains come domain by domain, not by their place within
+    their own domain (D1.1, D1.2, D2.1 — not D1.1, D2.1, D1.2)."""
+    from lms.curricula.importer import import_paths
+    from lms.curricula.services import find_curriculum
+
+    from ..curricula import samples
+
+    framework = samples.framework()
+    domain_two = next(c for c in framework["competencies"] if c["code"] == "D2")
+    domain_two["children"] = [{"code": "D2.1", "title": {"km": "សមត្ថភាពបី", "en": "Three"}}]
+    curriculum = samples.curriculum()
+    curriculum["completion"]["required_competencies"] = ["D2.1", "D1.2", "D1.1"]
+    curriculum["instruments"][0]["competencies"] = ["D1.1", "D2.1"]
+    paths = [
+        samples.write(tmp_path, "fw.yaml", framework),
+        samples.write(tmp_path, "cur.yaml", curriculum),
+    ]
+    import_paths(None, paths, utcnow(), allow_uncovered=True)
+    table = assessments.competency_table(find_curriculum("TST-CUR", 1), [])
+    assert [c.code for c in table.competencies] == ["D1.1", "D1.2", "D2.1"]
