@@ -50,7 +50,7 @@ def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     )
     table = assessments.competency_table(curriculum, [enrolment.id])
     outcomes = table.outcomes[enrolment.id]
-    domains = _domain_bars(curriculum.framework_id, table, outcomes)
+    domains = _domain_bars(table, outcomes)
     attendance = training.attendance_summary(enrolment.cohort, now).get(enrolment.id)
     logbooks = [
         (i, assessments.logbook_outcome(enrolment, i))
@@ -89,9 +89,9 @@ def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     )
 
 
-def _domain_bars(framework_id: int, table, outcomes) -> list[DomainBar]:
+def _domain_bars(table, outcomes) -> list[DomainBar]:
     """Required competencies achieved per top-level domain of the framework."""
-    nodes = {c.id: c for c in frameworks.competencies_of(framework_id)}
+    nodes = table.framework
 
     def domain_of(comp):
         while comp.parent_id is not None:

@@ -18,6 +18,7 @@ from ..curricula.models import CaseType, Instrument
 from ..curricula.spec import InstrumentType
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..frameworks import services as frameworks
 from ..frameworks.models import ScaleLevel
 from ..training import services as training
 from ..training.models import Enrolment, EnrolmentStatus
@@ -480,12 +481,12 @@ class CompetencyTable:
     competencies: list  # Competency rows in tree order: required ones and all assessed ones
     required: set[int]
     outcomes: dict[int, dict[int, rules.CompetencyOutcome]]  # enrolment id -> competency id
+    framework: dict[int, object]  # every competency of the framework by id (for domains)
 
 
 def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
     """Decide every relevant competency for every enrolment (a fixed number of queries)."""
     from ..curricula.models import curriculum_requirements, instrument_competencies
-    from ..frameworks.models import Competency
 
     mapped: dict[int, list[int]] = {}
     for instrument_id, competency_id in db.session.execute(
@@ -502,15 +503,8 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
         )
     )
     ids = required | set(mapped)
-    competencies = list(
-        db.session.scalars(
-            sa.select(Competency)
-            .where(Competency.id.in_(ids))
-            .order_by(Competency.depth, Competency.position)
-        )
-    )
-    rank = _framework_order(curriculum.framework_id)
-    competencies.sort(key=lambda c: rank.get(c.id, len(rank)))
+    framework = frameworks.competencies_of(curriculum.framework_id)
+    competencies = [c for c in frameworks.in_tree_order(framework) if c.id in ids]
     results = results_for(enrolment_ids) if enrolment_ids else {}
     panels: dict[tuple[int, int], rules.PanelDecision] = {}
     for decision in db.session.scalars(
@@ -531,25 +525,4 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
         }
         for e in enrolment_ids
     }
-    return CompetencyTable(competencies, required, outcomes)
-
-
-def _framework_order(framework_id: int) -> dict[int, int]:
-    """Each competency's place in its framework read depth-first (a domain, then its
-    competencies in order, then the next domain), from one light query."""
-    from ..frameworks.models import Competency
-
-    children: dict[int | None, list[tuple[int, int]]] = {}
-    for id_, parent_id, position in db.session.execute(
-        sa.select(Competency.id, Competency.parent_id, Competency.position).where(
-            Competency.framework_id == framework_id
-        )
-    ):
-        children.setdefault(parent_id, []).append((position, id_))
-    rank: dict[int, int] = {}
-    stack = sorted(children.get(None, []), reverse=True)
-    while stack:
-        _position, id_ = stack.pop()
-        rank[id_] = len(rank)
-        stack.extend(sorted(children.get(id_, []), reverse=True))
-    return rank
+    return CompetencyTable(competencies, required, outcomes, {c.id: c for c in framework})

@@ -83,20 +83,15 @@ def list_frameworks():
 @login_required
 def show_framework(framework_id: int):
     framework = get_framework(framework_id)
-    tree = services.build_tree(services.competencies_of(framework.id))
+    competencies = services.competencies_of(framework.id)
+    tree = services.build_tree(competencies)
     return render_template(
         "frameworks/show.html",
         framework=framework,
         tree=tree,
         versions=services.versions_of(framework.code),
-        count=sum(1 for _ in _walk(tree)),
+        count=len(competencies),
     )
-
-
-def _walk(nodes):
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
 
 
 @bp.route("/frameworks/<int:framework_id>/download/<any(yaml, moodle, case):fmt>")

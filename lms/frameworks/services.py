@@ -124,6 +124,18 @@ def build_tree(competencies: list[Competency]) -> list[TreeNode]:
     return roots
 
 
+def in_tree_order(competencies: list[Competency]) -> list[Competency]:
+    """The competencies depth-first: a domain, then its competencies in order, then the next
+    domain (`competencies` lists parents before children, as `competencies_of` does)."""
+
+    def walk(nodes):
+        for node in nodes:
+            yield node.competency
+            yield from walk(node.children)
+
+    return list(walk(build_tree(competencies)))
+
+
 def read_framework(framework: Framework) -> FrameworkSpec:
     """The spec of a framework version as stored (three queries whatever its size)."""
 
