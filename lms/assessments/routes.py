@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -31,6 +30,7 @@ from ..i18n import format_number, localised
 from ..main.home import Link, Panel, register_panel
 from ..orgunits import services as orgunits
 from ..training import services as training
+from ..training import uploads
 from ..training.models import Enrolment, EnrolmentStatus
 from ..users.models import Role
 from . import online_tests, progress, rules
@@ -190,7 +190,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
                     record,
                     photo.filename,
                     photo.read(),
-                    _evidence(),
+                    uploads.folder("evidence"),
                     current_app.config["MAX_CONTENT_LENGTH"],
                 )
         except Forbidden:
@@ -251,21 +251,15 @@ def record_paper_test(enrolment_id: int, instrument_id: int):
     )
 
 
-def _evidence() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
-    return Path(base) / "evidence"
-
-
 @bp.route("/records/<int:record_id>/photo")
 @roles_required(*ANYONE)
 def record_photo(record_id: int):
-    from ..training import uploads
 
     record = _record(record_id)
     if not record.photo_token:
         abort(404)
     try:
-        path = uploads.open_stored(_evidence(), record.photo_token)
+        path = uploads.open_stored(uploads.folder("evidence"), record.photo_token)
     except (FileNotFoundError, ValueError):
         abort(404)
     data = path.read_bytes()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
@@ -36,6 +35,7 @@ from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
 from ..training import services as training
+from ..training import uploads
 from ..training.models import Enrolment, EnrolmentStatus
 from ..users.models import Role, Sex, User
 from . import pdf, services
@@ -81,11 +81,6 @@ register_panel(
 )
 
 
-def _folder() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
-    return Path(base) / "certificates"
-
-
 def _base_url() -> str:
     return current_app.config["LMS_BASE_URL"]
 
@@ -126,7 +121,7 @@ def issue_one(cohort_id: int, enrolment_id: int):
         abort(404)
     try:
         certificate, created = services.issue(
-            current_user, enrolment, utcnow(), _folder(), _base_url()
+            current_user, enrolment, utcnow(), uploads.folder("certificates"), _base_url()
         )
     except services.NotEligible as refused:
         db.session.rollback()
@@ -156,7 +151,7 @@ def issue_all(cohort_id: int):
         current_user,
         cohort,
         utcnow(),
-        _folder(),
+        uploads.folder("certificates"),
         _base_url(),
         workers=current_app.config["CERTIFICATE_WORKERS"],
     )
@@ -202,7 +197,9 @@ def renew_on_cpd(certificate_id: int):
     try:
         if not form.validate_on_submit():
             abort(400)
-        new = services.renew_on_cpd(current_user, certificate, utcnow(), _folder(), _base_url())
+        new = services.renew_on_cpd(
+            current_user, certificate, utcnow(), uploads.folder("certificates"), _base_url()
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -238,7 +235,12 @@ def reissue(certificate_id: int):
         if not form.validate_on_submit():
             raise DomainError(_l("Give the reason for the re-issue."))
         new = services.reissue_corrected(
-            current_user, certificate, form.reason.data, utcnow(), _folder(), _base_url()
+            current_user,
+            certificate,
+            form.reason.data,
+            utcnow(),
+            uploads.folder("certificates"),
+            _base_url(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -282,7 +284,7 @@ def settings():
 def download(certificate_id: int, variant: str):
     certificate = _certificate(certificate_id)
     if variant == "pdf":
-        data = services.stored_pdf(certificate, _folder())
+        data = services.stored_pdf(certificate, uploads.folder("certificates"))
         name = f"{certificate.serial}.pdf"
     else:  # the archival PDF/A-3b variant, drawn from the same frozen snapshot
         data = pdf.render_pdf(services.pdf_context(certificate, _base_url()), pdfa=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -62,11 +60,6 @@ register_panel(
         order=10,
     )
 )
-
-
-def _folder() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
-    return Path(base) / "materials"
 
 
 def _cohort(cohort_id: int, manage: bool = False):
@@ -378,7 +371,7 @@ def new_material(cohort_id: int):
                     form.title_en.data,
                     upload.filename,
                     upload.read(),
-                    _folder(),
+                    uploads.folder("materials"),
                     current_app.config["MAX_CONTENT_LENGTH"],
                     utcnow(),
                 )
@@ -407,7 +400,7 @@ def download_material(cohort_id: int, material_id: int):
     if material.url:
         return redirect(material.url)
     try:
-        path = materials.for_download(current_user, material, _folder())
+        path = materials.for_download(current_user, material, uploads.folder("materials"))
     except Forbidden:
         abort(403)
     except FileNotFoundError:
@@ -424,7 +417,9 @@ def delete_material(cohort_id: int, material_id: int):
     token = materials.delete(current_user, _material(cohort, material_id))
     db.session.commit()
     if token:
-        uploads.delete_stored(_folder(), token)  # only once the row is gone for good
+        uploads.delete_stored(
+            uploads.folder("materials"), token
+        )  # only once the row is gone for good
     flash(_("The material was deleted."), "success")
     return redirect(url_for("training.show_cohort", cohort_id=cohort_id) + "#modules")
 

@@ -87,6 +87,14 @@ class CheckedUpload:
     original_name: str  # cleaned; for display and the download name only
 
 
+def folder(kind: str) -> Path:
+    """Where files of one kind ("materials", "evidence", "certificates") are kept."""
+    from flask import current_app
+
+    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
+    return Path(base) / kind
+
+
 def sniff(data: bytes, extension: str | None = None) -> str | None:
     """Decide the kind of file from its bytes, or None when it is not an allowed kind.
 
