@@ -12,7 +12,7 @@ from ..curricula.models import Curriculum, Instrument
 from ..curricula.spec import InstrumentType
 from ..extensions import db
 from ..frameworks import services as frameworks
-from ..frameworks.models import Competency, Framework
+from ..frameworks.models import Framework
 from ..frameworks.spec import Status
 from ..training import services as training
 from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
@@ -206,10 +206,3 @@ def completed_curricula(user: User, now: datetime) -> list[tuple[Curriculum, dat
         if enrolment_progress(enrolment, now).complete:
             completed.append((enrolment.cohort.curriculum, enrolment.cohort.end_date))
     return completed
-
-
-def competency_titles(ids) -> dict[int, Competency]:
-    return {
-        c.id: c
-        for c in db.session.scalars(sa.select(Competency).where(Competency.id.in_(list(ids))))
-    }

@@ -139,7 +139,6 @@ def show_enrolment(enrolment_id: int):
         entries=entries,
         manage=training.manages(current_user, enrolment.cohort),
         own=enrolment.trainee_id == current_user.id,
-        review_form=ReviewForm(),
     )
 
 
@@ -396,7 +395,6 @@ def queue(cohort_id: int):
         cohort=cohort,
         records=records,
         entries=entries,
-        review_form=ReviewForm(),
     )
 
 

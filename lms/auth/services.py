@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -154,7 +154,3 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
     user.must_change_password = False
     end_all_sessions(user.id)
     audit.record(user, "user.password_changed", "user", user.id, now=now)
-
-
-def session_lifetime() -> timedelta:
-    return current_app.config["PERMANENT_SESSION_LIFETIME"]

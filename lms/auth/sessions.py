@@ -71,9 +71,9 @@ def restart_session(user) -> None:
 
 def require_password_change():
     if (
-        current_user.is_authenticated
+        request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE  # first: static files need no user
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
     ):
         return redirect(url_for("auth.change_password"))
     return None

@@ -324,10 +324,7 @@ def registry_query(
     stmt = (
         sa.select(Certificate)
         .join(User, User.id == Certificate.holder_id)
-        .options(
-            joinedload(Certificate.holder).joinedload(User.facility),
-            joinedload(Certificate.curriculum),
-        )
+        .options(joinedload(Certificate.holder).joinedload(User.facility))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     if q:
