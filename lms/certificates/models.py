@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..curricula.models import Curriculum
@@ -108,6 +109,16 @@ class Certificate(db.Model):
     @property
     def data(self) -> dict:
         return json.loads(self.snapshot)
+
+    @hybrid_property
+    def is_current(self) -> bool:
+        """Neither revoked nor replaced (it may have expired); also usable in queries."""
+        return self.revoked_at is None and self.superseded_at is None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current_expression(cls):
+        return sa.and_(cls.revoked_at.is_(None), cls.superseded_at.is_(None))
 
     def status_on(self, day: date) -> CertificateStatus:
         """Computed from dates, never stored: revoked, superseded, expired or valid."""

@@ -175,7 +175,6 @@ def show_certificate(certificate_id: int):
     certificate = _certificate(certificate_id)
     now = utcnow()
     officer = current_user.has_role(Role.OFFICER, Role.ADMIN)
-    current = certificate.revoked_at is None and certificate.superseded_at is None
     return render_template(
         "certificates/show.html",
         c=certificate,
@@ -184,7 +183,7 @@ def show_certificate(certificate_id: int):
         form=RevokeForm(),
         reissue_form=ReissueForm(prefix="reissue"),
         successor=services.successor(certificate),
-        cpd=services.cpd_renewal(certificate, now) if officer and current else None,
+        cpd=services.cpd_renewal(certificate, now) if officer and certificate.is_current else None,
         verify_url=f"{_base_url()}/verify/{certificate.verification_code}",
     )
 
@@ -350,8 +349,7 @@ def registry_query(
             stmt = stmt.where(Facility.code == facility.upper())
     if expiring_days:
         stmt = stmt.where(
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_at.is_(None),
+            Certificate.is_current,
             Certificate.expires_on >= today,
             Certificate.expires_on <= date.fromordinal(today.toordinal() + expiring_days),
         )
@@ -360,9 +358,10 @@ def registry_query(
     elif status == "superseded":
         stmt = stmt.where(Certificate.superseded_at.is_not(None))
     elif status in ("valid", "expired"):
-        active = sa.and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
         not_expired = sa.or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today)
-        stmt = stmt.where(active, not_expired if status == "valid" else sa.not_(not_expired))
+        stmt = stmt.where(
+            Certificate.is_current, not_expired if status == "valid" else sa.not_(not_expired)
+        )
     return stmt
 
 
@@ -390,8 +389,7 @@ def registry():
     )
     soon = db.session.scalar(
         sa.select(sa.func.count()).where(
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_at.is_(None),
+            Certificate.is_current,
             Certificate.expires_on >= today,
             Certificate.expires_on <= date.fromordinal(today.toordinal() + 90),
         )

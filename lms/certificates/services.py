@@ -145,8 +145,7 @@ def active_certificate(enrolment_id: int) -> Certificate | None:
     return db.session.scalar(
         sa.select(Certificate).where(
             Certificate.enrolment_id == enrolment_id,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_at.is_(None),
+            Certificate.is_current,
         )
     )
 
@@ -160,6 +159,13 @@ def _add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def _expiry(curriculum, issued_on: date) -> date | None:
+    """The last day of validity, from the curriculum's validity (None: it does not expire)."""
+    if not curriculum.validity_months:
+        return None
+    return _add_months(issued_on, curriculum.validity_months)
 
 
 def _snapshot(enrolment: Enrolment, issued_on: date, expires_on: date | None, p) -> dict:
@@ -273,9 +279,7 @@ def issue(
         ), True
     curriculum = enrolment.cohort.curriculum
     issued_on = now.date()
-    expires_on = (
-        _add_months(issued_on, curriculum.validity_months) if curriculum.validity_months else None
-    )
+    expires_on = _expiry(curriculum, issued_on)
     certificate = Certificate(
         serial=next_serial(curriculum.code, issued_on.year),
         verification_code=secrets.token_urlsafe(24),  # 192 random bits
@@ -342,10 +346,6 @@ class Renderer:
         certificate.pdf_token = uploads.store(checked, data, self.folder)
         certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
         certificate.pdf_size = len(data)
-
-
-def _store_pdf(certificate: Certificate, folder: Path, base_url: str) -> None:
-    Renderer(folder, base_url).add(certificate, lambda: None)
 
 
 def stored_pdf(certificate: Certificate, folder: Path) -> bytes:
@@ -463,7 +463,7 @@ def reissue_corrected(
         raise DomainError(_l("Give the reason for the re-issue."), "reason")
     acquire_lock(f"certificate:{certificate.enrolment_id}")
     db.session.refresh(certificate)
-    if certificate.revoked_at is not None or certificate.superseded_at is not None:
+    if not certificate.is_current:
         raise DomainError(_l("Only a current certificate can be re-issued."))
     old = certificate.data
     base = (
@@ -492,19 +492,21 @@ def reissue_corrected(
     )
     db.session.add(new)
     db.session.flush()
-    _store_pdf(new, folder, base_url)
-    audit.record(
-        actor,
-        "certificate.reissued",
-        "certificate",
-        new.id,
-        {
-            "serial": new.serial,
-            "replaces": certificate.serial,
-            "reason": reason.strip(),
-            "sha256": new.pdf_sha256,
-        },
-        now=now,
+    Renderer(folder, base_url).add(
+        new,
+        lambda: audit.record(
+            actor,
+            "certificate.reissued",
+            "certificate",
+            new.id,
+            {
+                "serial": new.serial,
+                "replaces": certificate.serial,
+                "reason": reason.strip(),
+                "sha256": new.pdf_sha256,
+            },
+            now=now,
+        ),
     )
     return new
 
@@ -557,8 +559,7 @@ def renewal_target(enrolment: Enrolment) -> Certificate | None:
         .where(
             Certificate.holder_id == enrolment.trainee_id,
             Curriculum.renewed_by == code,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_at.is_(None),
+            Certificate.is_current,
         )
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
         .limit(1)
@@ -581,9 +582,7 @@ def _renew(
     names are taken afresh from it. `by` says what renewed it, in the snapshot and the trail."""
     curriculum = previous.curriculum
     issued_on = now.date()
-    expires_on = (
-        _add_months(issued_on, curriculum.validity_months) if curriculum.validity_months else None
-    )
+    expires_on = _expiry(curriculum, issued_on)
     snapshot = previous.data | {
         key: value
         for key, value in _snapshot(enrolment, issued_on, expires_on, p).items()
@@ -677,7 +676,7 @@ def renew_on_cpd(
     asks for since it was issued."""
     acquire_lock(f"certificate:{certificate.enrolment_id}")
     db.session.refresh(certificate)
-    if certificate.revoked_at is not None or certificate.superseded_at is not None:
+    if not certificate.is_current:
         raise DomainError(_l("Only a current certificate can be renewed."))
     check = cpd_renewal(certificate, now)
     if check is None:
