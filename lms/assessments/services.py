@@ -151,6 +151,13 @@ def attach_photo(
         uploads.delete_stored(folder, old)
 
 
+def _checked_score(score_percent: float) -> float:
+    """A paper-test score as kept: a percentage from 0 to 100, to one decimal."""
+    if not 0 <= score_percent <= 100:
+        raise DomainError(_l("The score is a percentage from 0 to 100."), "score_percent")
+    return round(score_percent, 1)
+
+
 def save_paper_test(
     actor,
     enrolment: Enrolment,
@@ -164,8 +171,7 @@ def save_paper_test(
     require_assessor(actor, enrolment)
     if instrument.type != InstrumentType.KNOWLEDGE_TEST:
         raise DomainError(_l("This instrument is not a knowledge test."), "instrument_id")
-    if not 0 <= score_percent <= 100:
-        raise DomainError(_l("The score is a percentage from 0 to 100."), "score_percent")
+    score_percent = _checked_score(score_percent)
     record = AssessmentRecord(
         enrolment_id=enrolment.id,
         instrument_id=instrument.id,
@@ -174,7 +180,7 @@ def save_paper_test(
         created_at=now,
         needs_verification=instrument.second_assessor,
         assessed_on=assessed_on,
-        score_percent=round(score_percent, 1),
+        score_percent=score_percent,
         comments=comments or None,
         passed=rules.paper_test_passed(score_percent, instrument.pass_mark_percent or 100),
     )
@@ -247,6 +253,7 @@ def correct(
         new = save_checklist(actor, enrolment, instrument, data, False, now)
     else:
         require_assessor(actor, enrolment)
+        score_percent = _checked_score(score_percent)
         new = AssessmentRecord(
             enrolment_id=enrolment.id,
             instrument_id=instrument.id,

@@ -1,8 +1,11 @@
 """Assessing on a phone and following progress, through the browser, for each role."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
+from lms.assessments import services as assessments
 from lms.assessments.models import AssessmentRecord, EntryStatus, LogbookEntry, TestAttempt
 from lms.database import utcnow
 from lms.extensions import db
@@ -346,3 +349,28 @@ def test_managers_see_the_enrolment_history(client, login, enrolled, instructor)
     login(instructor)
     html = client.get(f"/enrolments/{enrolment.id}").get_data(as_text=True)
     assert "family reasons" in html
+
+
+def test_correcting_a_paper_score_out_of_range_is_a_form_error(client, login, enrolled, instructor):
+    """It was a 500: the correction skipped the 0–100 check that recording makes."""
+    enrolment, _trainee, instruments = enrolled
+    record = assessments.save_paper_test(
+        instructor, enrolment, instruments["KT"], 70, date(2026, 11, 2), None, utcnow()
+    )
+    db.session.commit()
+    login(instructor)
+    client.set_cookie("lang", "km")  # the page itself was a 500 too: a lone % in gettext
+    page = client.get(f"/records/{record.id}/correct")
+    assert page.status_code == 200 and "ពិន្ទុ (%)" in page.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    data = {"reason": "typed the wrong score", "score_percent": "150"}
+    response = client.post(f"/records/{record.id}/correct", data=data)
+    assert response.status_code == 200
+    assert "The score is a percentage from 0 to 100." in response.get_data(as_text=True)
+    assert db.session.scalars(sa.select(AssessmentRecord)).one().id == record.id
+    data["score_percent"] = "84.96"
+    assert client.post(f"/records/{record.id}/correct", data=data).status_code == 302
+    new = db.session.scalars(
+        sa.select(AssessmentRecord).order_by(AssessmentRecord.id.desc())
+    ).first()
+    assert new.corrects_id == record.id and new.score_percent == 85.0 and new.passed
