@@ -26,15 +26,22 @@ def _own(trainee, enrolment: Enrolment) -> None:
 
 
 def attempts_of(enrolment: Enrolment, instrument: Instrument) -> list[TestAttempt]:
-    return list(
-        db.session.scalars(
-            sa.select(TestAttempt)
-            .where(
-                TestAttempt.enrolment_id == enrolment.id, TestAttempt.instrument_id == instrument.id
-            )
-            .order_by(TestAttempt.number)
-        )
+    return attempts_by_enrolment([enrolment.id], instrument.id).get(
+        (enrolment.id, instrument.id), []
     )
+
+
+def attempts_by_enrolment(
+    enrolment_ids: list[int], instrument_id: int | None = None
+) -> dict[tuple[int, int], list[TestAttempt]]:
+    """(enrolment id, instrument id) -> attempts in order, in one query."""
+    stmt = sa.select(TestAttempt).where(TestAttempt.enrolment_id.in_(enrolment_ids))
+    if instrument_id is not None:
+        stmt = stmt.where(TestAttempt.instrument_id == instrument_id)
+    found: dict[tuple[int, int], list[TestAttempt]] = {}
+    for attempt in db.session.scalars(stmt.order_by(TestAttempt.number)):
+        found.setdefault((attempt.enrolment_id, attempt.instrument_id), []).append(attempt)
+    return found
 
 
 def start_attempt(

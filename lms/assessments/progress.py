@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..curricula.models import Curriculum, Instrument
 from ..curricula.spec import InstrumentType
@@ -43,50 +43,70 @@ class Progress:
 
 def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     """Competencies achieved and left, attendance, logbooks and tests for one enrolment."""
+    return cohort_progress(enrolment.cohort, [enrolment], now)[enrolment.id]
+
+
+def cohort_progress(cohort: Cohort, enrolments: list[Enrolment], now: datetime) -> dict:
+    """`enrolment_progress` for enrolments of one cohort, by enrolment id, in a fixed number
+    of queries however many there are."""
     curriculum = db.session.scalar(
         sa.select(Curriculum)
-        .where(Curriculum.id == enrolment.cohort.curriculum_id)
-        .options(joinedload(Curriculum.instruments))
+        .where(Curriculum.id == cohort.curriculum_id)
+        .options(selectinload(Curriculum.instruments).selectinload(Instrument.case_types))
     )
-    table = assessments.competency_table(curriculum, [enrolment.id])
-    outcomes = table.outcomes[enrolment.id]
-    domains = _domain_bars(table, outcomes)
-    attendance = training.attendance_summary(enrolment.cohort, now).get(enrolment.id)
-    logbooks = [
-        (i, assessments.logbook_outcome(enrolment, i))
-        for i in curriculum.instruments
-        if i.type == InstrumentType.LOGBOOK
-    ]
-    tests = []
-    for instrument in curriculum.instruments:
-        if instrument.type == InstrumentType.KNOWLEDGE_TEST:
-            attempts = online_tests.attempts_of(enrolment, instrument)
-            tests.append(
-                (
-                    instrument,
-                    len(attempts),
-                    any(a.passed for a in attempts),
-                    any(a.submitted_at is None for a in attempts),
-                )
+    ids = [e.id for e in enrolments]
+    table = assessments.competency_table(curriculum, ids)
+    attendance = training.attendance_summary(cohort, now)
+    logbook_counts = assessments.verified_logbook_counts(ids)
+    attempts = online_tests.attempts_by_enrolment(ids)
+    found = {}
+    for enrolment in enrolments:
+        outcomes = table.outcomes[enrolment.id]
+        logbooks = [
+            (
+                i,
+                rules.logbook_outcome(
+                    [(c.id, c.min_count) for c in i.case_types],
+                    logbook_counts.get((enrolment.id, i.id), {}),
+                ),
             )
-    required_ok = all(
-        outcomes[c].state == rules.CompetencyState.ACHIEVED for c in table.required if c in outcomes
-    )
-    attended_ok = (
-        attendance is None
-        or attendance.percent is None
-        or (attendance.percent >= curriculum.min_attendance_percent)
-    )
-    return Progress(
-        enrolment,
-        table,
-        outcomes,
-        domains,
-        attendance,
-        logbooks,
-        tests,
-        required_ok and attended_ok,
-    )
+            for i in curriculum.instruments
+            if i.type == InstrumentType.LOGBOOK
+        ]
+        tests = []
+        for instrument in curriculum.instruments:
+            if instrument.type == InstrumentType.KNOWLEDGE_TEST:
+                taken = attempts.get((enrolment.id, instrument.id), [])
+                tests.append(
+                    (
+                        instrument,
+                        len(taken),
+                        any(a.passed for a in taken),
+                        any(a.submitted_at is None for a in taken),
+                    )
+                )
+        summary = attendance.get(enrolment.id)
+        required_ok = all(
+            outcomes[c].state == rules.CompetencyState.ACHIEVED
+            for c in table.required
+            if c in outcomes
+        )
+        attended_ok = (
+            summary is None
+            or summary.percent is None
+            or (summary.percent >= curriculum.min_attendance_percent)
+        )
+        found[enrolment.id] = Progress(
+            enrolment,
+            table,
+            outcomes,
+            _domain_bars(table, outcomes),
+            summary,
+            logbooks,
+            tests,
+            required_ok and attended_ok,
+        )
+    return found
 
 
 def _domain_bars(table, outcomes) -> list[DomainBar]:

@@ -347,18 +347,28 @@ def review_logbook_entry(
 
 
 def logbook_outcome(enrolment: Enrolment, instrument: Instrument) -> rules.LogbookOutcome:
-    counts = dict(
-        db.session.execute(
-            sa.select(LogbookEntry.case_type_id, sa.func.count())
-            .where(
-                LogbookEntry.enrolment_id == enrolment.id,
-                LogbookEntry.instrument_id == instrument.id,
-                LogbookEntry.status == EntryStatus.VERIFIED,
-            )
-            .group_by(LogbookEntry.case_type_id)
-        ).all()
-    )
+    counts = verified_logbook_counts([enrolment.id]).get((enrolment.id, instrument.id), {})
     return rules.logbook_outcome([(c.id, c.min_count) for c in instrument.case_types], counts)
+
+
+def verified_logbook_counts(enrolment_ids: list[int]) -> dict[tuple[int, int], dict[int, int]]:
+    """(enrolment id, instrument id) -> case type id -> verified entries, in one query."""
+    counts: dict[tuple[int, int], dict[int, int]] = {}
+    for enrolment_id, instrument_id, case_type_id, count in db.session.execute(
+        sa.select(
+            LogbookEntry.enrolment_id,
+            LogbookEntry.instrument_id,
+            LogbookEntry.case_type_id,
+            sa.func.count(),
+        )
+        .where(
+            LogbookEntry.enrolment_id.in_(enrolment_ids),
+            LogbookEntry.status == EntryStatus.VERIFIED,
+        )
+        .group_by(LogbookEntry.enrolment_id, LogbookEntry.instrument_id, LogbookEntry.case_type_id)
+    ):
+        counts.setdefault((enrolment_id, instrument_id), {})[case_type_id] = count
+    return counts
 
 
 # --- Panel decisions and competency states ------------------------------------------------

@@ -100,9 +100,9 @@ def cohort_eligibility(cohort_id: int):
     cohort = training.load_cohort(cohort_id) or abort(404)
     now = utcnow()
     enrolled = [e for e in training.roster(cohort) if e.status == EnrolmentStatus.ENROLLED]
-    rows = [
-        (e, services.check_eligibility(e, now), services.active_certificate(e.id)) for e in enrolled
-    ]
+    eligibility = services.cohort_eligibility(cohort, enrolled, now)
+    certificates = services.active_certificates([e.id for e in enrolled])
+    rows = [(e, eligibility[e.id], certificates.get(e.id)) for e in enrolled]
     return render_template(
         "certificates/cohort.html",
         cohort=cohort,

@@ -277,3 +277,27 @@ def test_trainee_cannot_renew(client, login_as, issued, curriculum):
     db.session.commit()
     login_as(Role.TRAINEE)
     assert client.post(f"/certificates/{issued.id}/renew").status_code == 403
+
+
+def test_cohort_eligibility_page_queries_do_not_grow(
+    client, login_as, graduates, cohort, instructor, curriculum
+):
+    from lms.training import services as training
+    from lms.training.models import CohortStatus
+
+    from ..conftest import count_queries
+
+    login_as(Role.OFFICER)
+    with count_queries() as three:
+        assert client.get(f"/certificates/cohorts/{cohort.id}").status_code == 200
+    cohort.status, cohort.capacity = CohortStatus.RUNNING, 10
+    for _ in range(4):
+        trainee = factories.user()
+        enrolment = training.enrol(instructor, cohort, trainee, utcnow())
+        factories.complete(instructor, trainee, enrolment, curriculum)
+    cohort.status = CohortStatus.CLOSED
+    db.session.commit()
+    with count_queries() as seven:
+        html = client.get(f"/certificates/cohorts/{cohort.id}").get_data(as_text=True)
+    assert html.count("badge-ok") >= 6
+    assert seven.count == three.count, seven.statements
