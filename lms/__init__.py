@@ -73,6 +73,7 @@ def _import_models() -> None:
     from .database import AppLock  # noqa: F401
     from .frameworks import models as _frameworks  # noqa: F401
     from .orgunits import models as _orgunits  # noqa: F401
+    from .quality import models as _quality  # noqa: F401
     from .training import models as _training  # noqa: F401
     from .users import models as _users  # noqa: F401
 
@@ -86,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from .frameworks.routes import bp as frameworks_bp
     from .main.routes import bp as main_bp
     from .orgunits.routes import bp as orgunits_bp
+    from .quality import results_routes  # noqa: F401 (adds the results views)
+    from .quality.routes import bp as quality_bp
     from .training.routes import bp as training_bp
     from .users.routes import bp as users_bp
 
@@ -99,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         training_bp,
         assessments_bp,
         certificates_bp,
+        quality_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

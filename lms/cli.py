@@ -190,6 +190,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(curricula_cli)
 
+    from .quality.cli import quality_cli
+
+    app.cli.add_command(quality_cli)
+
     audit_cli = AppGroup("audit", help="The audit trail.")
 
     @audit_cli.command("verify")

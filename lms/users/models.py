@@ -100,6 +100,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     council: Mapped[Council | None] = relationship()
     facility: Mapped[Facility | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    assignments: Mapped[list[StaffAssignment]] = relationship(
+        cascade="all, delete-orphan", order_by="StaffAssignment.started_on"
+    )
 
     @property
     def roles(self) -> set[Role]:
@@ -119,3 +122,20 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def full_name_en(self) -> str:
         return f"{self.family_name_en} {self.given_name_en}"
+
+
+class StaffAssignment(db.Model):
+    """Who worked where, and when: a facility's staff on a past date (quality indicators are
+    computed at the assessment date). Kept by the users service when a workplace changes."""
+
+    __tablename__ = "staff_assignments"
+    __table_args__ = (sa.Index("ix_staff_assignments_facility", "facility_id", "started_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]  # the first day no longer there
+
+    def covers(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)

@@ -18,7 +18,7 @@ from ..errors import DomainError, ImportRejected, RowError
 from ..extensions import db
 from ..orgunits.models import Facility
 from ..text import has_khmer, normalise
-from .models import Cadre, Council, Role, Sex, User, UserRole
+from .models import Cadre, Council, Role, Sex, StaffAssignment, User, UserRole
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -167,7 +167,9 @@ def _default_council(data: UserData) -> None:
         data.council_id = cadre.council_id if cadre else None
 
 
-def _apply(user: User, data: UserData) -> None:
+def _apply(user: User, data: UserData, day: date) -> None:
+    if user.id is None or user.facility_id != data.facility_id:
+        _move_workplace(user, data.facility_id, day)
     for name in (
         "username",
         "email",
@@ -189,6 +191,18 @@ def _apply(user: User, data: UserData) -> None:
     user.role_rows = [r for r in user.role_rows if r.role in wanted] + [
         UserRole(role=role) for role in sorted(wanted - user.roles)
     ]
+
+
+def _move_workplace(user: User, facility_id: int | None, day: date) -> None:
+    """End the open staff assignment on `day` and start one at the new workplace."""
+    for assignment in user.assignments if user.id is not None else []:
+        if assignment.ended_on is None:
+            if assignment.started_on >= day:
+                user.assignments.remove(assignment)
+            else:
+                assignment.ended_on = day
+    if facility_id is not None:
+        user.assignments.append(StaffAssignment(facility_id=facility_id, started_on=day))
 
 
 def _snapshot(data: UserData) -> dict:
@@ -220,7 +234,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
         created_at=now,
         active=True,
     )
-    _apply(user, data)
+    _apply(user, data, now.date())
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id, _snapshot(data), now=now)
@@ -235,7 +249,7 @@ def update_user(actor, user: User, data: UserData, now: datetime) -> User:
     if actor is not None and actor.id == user.id and Role.ADMIN not in data.roles:
         raise DomainError(_l("You cannot remove your own administrator role."), "roles")
     before = sorted(r.value for r in user.roles)
-    _apply(user, data)
+    _apply(user, data, now.date())
     _ensure_an_admin_remains()
     details = _snapshot(data)
     details["roles_before"] = before
@@ -469,7 +483,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
             created_at=now,
             active=True,
         )
-        _apply(user, user_data)
+        _apply(user, user_data, now.date())
         db.session.add(user)
         created.append((user, temporary))
     db.session.flush()

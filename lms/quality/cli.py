@@ -1,0 +1,58 @@
+"""`flask --app wsgi quality …`: validate and import quality assessment tool files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from .files import TOOLS, read_tool_files
+
+quality_cli = AppGroup("quality", help="Facility quality assessment tools as files.")
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or sorted(TOOLS.glob("*.yaml"))
+
+
+def _fail(errors) -> None:
+    for error in errors:
+        click.secho(str(error), fg="red", err=True)
+    click.secho(f"{len(errors)} problem(s) found; nothing was imported.", fg="red", err=True)
+    sys.exit(1)
+
+
+@quality_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(paths):
+    """Check tool files without touching the database."""
+    loaded, errors = read_tool_files(_paths(paths))
+    if errors:
+        _fail(errors)
+    for tool in loaded:
+        count = sum(1 for _ in tool.spec.indicators())
+        click.echo(
+            f"ok  {tool.source}: {tool.spec.code} version {tool.spec.version}, "
+            f"{len(tool.spec.domains)} domains, {count} indicators"
+        )
+
+
+@quality_cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(paths):
+    """Import tool files into the database: all of them, or none when any has a problem."""
+    from ..database import utcnow
+    from ..errors import ImportRejected
+    from ..extensions import db
+    from .importer import import_tools
+
+    try:
+        done = import_tools(None, _paths(paths), utcnow())
+    except ImportRejected as rejected:
+        db.session.rollback()
+        _fail(rejected.errors)
+    db.session.commit()
+    for item in done:
+        click.echo(f"{item.action:<9} {item.code} version {item.version}  ({item.source})")
