@@ -142,6 +142,18 @@ ACCOUNTS = (
         "TK-PRH",
     ),
     (
+        "assessor2",
+        "demo-assessor2-2026",
+        {Role.QUALITY_ASSESSOR},
+        "ញឹក",
+        "បុប្ផា",
+        "NHEK",
+        "Bopha",
+        Sex.FEMALE,
+        "MIDWIFE",
+        "TK-PRH",
+    ),
+    (
         "trainee",
         "demo-trainee-2026",
         {Role.TRAINEE},
@@ -202,6 +214,10 @@ def load() -> None:
         users.create_user(None, data, now, password=password)
     load_cohort(now)
     load_closed_cohort(now)
+    issue_certificates(now, GRADUATES[:2])
+    from .quality import demo as quality_demo
+
+    quality_demo.load(now)
 
 
 def load_cohort(now) -> None:
@@ -361,3 +377,27 @@ def load_curricula(now) -> None:
     paths = sorted(CURRICULA.glob("*.yaml"))
     if paths:
         import_paths(None, paths, now)
+
+
+def issue_certificates(now, graduates) -> None:
+    """Certificates for some graduates of the closed cohort (the officer issues the rest)."""
+    from flask import current_app
+
+    from .certificates import services as certificates
+    from .training import uploads
+    from .training.models import Cohort, Enrolment
+
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Cohort)
+        .join(User, User.id == Enrolment.trainee_id)
+        .where(Cohort.code == "BEMONC-TK-2026-00", User.username.in_([g[0] for g in graduates]))
+    )
+    for enrolment in enrolments:
+        certificates.issue(
+            None,
+            enrolment,
+            now,
+            uploads.folder("certificates"),
+            current_app.config["LMS_BASE_URL"],
+        )
