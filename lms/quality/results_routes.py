@@ -8,13 +8,14 @@ import io
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import localised
+from ..i18n import format_number, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
 from ..training import services as training
 from ..users.models import Role, User
@@ -192,7 +193,13 @@ def enrol_staff(facility_id: int):
         flash(_("Nobody was enrolled: %(problem)s", problem=str(error.message)), "error")
         return redirect(url_for("quality.training_needs", facility_id=facility_id))
     return _done(
-        _("%(n)s people enrolled in %(cohort)s.", n=len(people), cohort=cohort.code),
+        ngettext(
+            "%(n)s person enrolled in %(cohort)s.",
+            "%(n)s people enrolled in %(cohort)s.",
+            len(people),
+            n=format_number(len(people)),
+            cohort=cohort.code,
+        ),
         "quality.training_needs",
         facility_id=facility_id,
     )

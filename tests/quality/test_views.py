@@ -190,6 +190,8 @@ def test_instructor_enrols_staff_from_training_needs(client, login, scene, instr
         db.session.scalars(sa.select(Enrolment.trainee_id).where(Enrolment.cohort_id == cohort.id))
     )
     assert {u.id for u in lacking} <= enrolled
+    page = client.get(f"/quality/facilities/{hc.id}/training-needs").get_data(as_text=True)
+    assert f"2 people enrolled in {cohort.code}." in page
 
 
 def test_enrolment_from_needs_is_all_or_nothing(client, login, scene, instructor):
