@@ -27,6 +27,20 @@ from .routes import VIEWERS, _done, _refused, assessors, bp
 viewers = roles_required(*VIEWERS)
 
 
+class Page:
+    """One page of an already ranked list (the ranking is over the whole list)."""
+
+    size = 100
+
+    def __init__(self, rows: list, page: int):
+        self.total = len(rows)
+        self.pages = max(1, -(-self.total // self.size))
+        self.page = min(max(page, 1), self.pages)
+        self.items = rows[(self.page - 1) * self.size : self.page * self.size]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num, self.next_num = self.page - 1, self.page + 1
+
+
 def _facility(facility_id: int) -> Facility:
     return db.session.get(Facility, facility_id) or abort(404)
 
@@ -70,9 +84,10 @@ def league():
     all_rounds, round_id, province_id, district_id, threshold = _filters()
     rows = results.league(round_id, province_id, district_id, threshold) if round_id else []
     only_below = request.args.get("only") == "below"
+    shown = [r for r in rows if r.below] if only_below else rows
     return render_template(
         "quality/league.html",
-        rows=[r for r in rows if r.below] if only_below else rows,
+        page=Page(shown, request.args.get("page", 1, type=int)),
         districts_summary=results.district_summary(rows) if province_id and not district_id else [],
         coverage=results.coverage(utcnow().date(), province_id, district_id),
         rounds=all_rounds,

@@ -272,3 +272,17 @@ def test_main_pages_use_a_fixed_number_of_queries(
         factories.user(facility_id=facility.id, cadre_id=factories.cadre("NURSE").id)
         assess(assessor, validator, facility, round_)
     assert counts() == small
+
+
+def test_the_league_is_paged_in_both_languages(client, login_as, scene):
+    # The shared pagination macro once shadowed gettext (`_`) and failed on its "Next" link.
+    for n in range(101):
+        db.session.add(factories.facility(code=f"HC-P{n:03d}"))
+    db.session.commit()
+    login_as(Role.OFFICER)
+    for lang, next_label in (("en", "Next"), ("km", km("Next"))):
+        client.set_cookie("lang", lang)
+        first = client.get("/quality/league").get_data(as_text=True)
+        assert 'rel="next"' in first and next_label in first
+        second = client.get("/quality/league?page=2").get_data(as_text=True)
+        assert 'rel="prev"' in second and "HC-P" in second
