@@ -83,3 +83,27 @@ def parse_bool(value: str | None, default: bool = True) -> bool | None:
     if lowered in {"no", "n", "false", "0"}:
         return False
     return None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> object:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ gets a
+    leading apostrophe (numbers are left alone)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(header: list[str], rows) -> str:
+    """CSV text with a byte-order mark (Excel then reads Khmer as UTF-8), formulas neutralised."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return "\ufeff" + out.getvalue()

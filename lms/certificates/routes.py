@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import sqlalchemy as sa
@@ -24,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from .. import csvio
 from ..auth.access import public, roles_required
 from ..curricula.models import Curriculum
 from ..database import utcnow
@@ -409,38 +408,33 @@ def registry():
 
 
 def _csv(rows, today) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "serial",
+        "holder_km",
+        "holder_en",
+        "sex",
+        "curriculum",
+        "issued_on",
+        "expires_on",
+        "status",
+        "facility",
+    ]
+    lines = (
         [
-            "serial",
-            "holder_km",
-            "holder_en",
-            "sex",
-            "curriculum",
-            "issued_on",
-            "expires_on",
-            "status",
-            "facility",
+            c.serial,
+            c.data["holder_km"],
+            c.data["holder_en"],
+            c.holder.sex.value,
+            c.data["curriculum_code"],
+            c.issued_on,
+            c.expires_on or "",
+            c.status_on(today).value,
+            c.holder.facility.code if c.holder.facility else "",
         ]
+        for c in rows
     )
-    for c in rows:
-        d = c.data
-        writer.writerow(
-            [
-                c.serial,
-                d["holder_km"],
-                d["holder_en"],
-                c.holder.sex.value,
-                d["curriculum_code"],
-                c.issued_on,
-                c.expires_on or "",
-                c.status_on(today).value,
-                c.holder.facility.code if c.holder.facility else "",
-            ]
-        )
     return Response(
-        "\ufeff" + out.getvalue(),
+        csvio.to_csv(header, lines),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=certificates.csv"},
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import csvio
 from ..auth.access import roles_required
 from ..database import utcnow
 from ..errors import DomainError
@@ -112,27 +110,24 @@ def league():
 def league_csv():
     _rounds, round_id, province_id, district_id, threshold = _filters()
     rows = results.league(round_id, province_id, district_id, threshold) if round_id else []
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "rank",
-            "facility_code",
-            "facility_name_km",
-            "facility_name_en",
-            "type",
-            "province",
-            "district",
-            "overall_score",
-            "capped_by_critical",
-            "below_threshold",
-            "assessed_on",
-            "tool",
-        ]
-    )
+    header = [
+        "rank",
+        "facility_code",
+        "facility_name_km",
+        "facility_name_en",
+        "type",
+        "province",
+        "district",
+        "overall_score",
+        "capped_by_critical",
+        "below_threshold",
+        "assessed_on",
+        "tool",
+    ]
+    lines = []
     for row in rows:
         a = row.assessment
-        writer.writerow(
+        lines.append(
             [
                 row.rank or "",
                 row.facility.code,
@@ -149,7 +144,7 @@ def league_csv():
             ]
         )
     return Response(
-        "\ufeff" + out.getvalue(),
+        csvio.to_csv(header, lines),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=quality-league.csv"},
     )

@@ -286,3 +286,11 @@ def test_the_league_is_paged_in_both_languages(client, login_as, scene):
         assert 'rel="next"' in first and next_label in first
         second = client.get("/quality/league?page=2").get_data(as_text=True)
         assert 'rel="prev"' in second and "HC-P" in second
+
+
+def test_csv_cells_never_start_a_formula(client, login_as, scene):
+    scene["hc"].name_en = "=HYPERLINK(\"http://evil\")"
+    db.session.commit()
+    login_as(Role.OFFICER)
+    text = client.get("/quality/league.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
