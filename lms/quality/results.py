@@ -233,6 +233,7 @@ def league(
 ) -> list[LeagueRow]:
     """Facilities of a province or district ranked by their validated score in a round; those
     without a result come last. One query."""
+    types, passes = _tools()
     result = (
         sa.select(QualityAssessment)
         .where(QualityAssessment.round_id == round_id, RESULT)
@@ -243,7 +244,7 @@ def league(
         sa.select(Facility, qa)
         .outerjoin(qa, qa.facility_id == Facility.id)
         .options(joinedload(Facility.district), joinedload(Facility.province))
-        .where(Facility.active.is_(True))
+        .where(Facility.active.is_(True), Facility.type.in_(types))
     )
     if province_id:
         stmt = stmt.where(Facility.province_id == province_id)
@@ -251,15 +252,10 @@ def league(
         stmt = stmt.where(Facility.district_id == district_id)
     stmt = stmt.order_by(qa.overall_score.desc().nulls_last(), Facility.code)
     rows, rank = [], 0
-    tool_pass = {}
     for facility, assessment in db.session.execute(stmt).all():
         if assessment is not None:
             rank += 1
-            limit = threshold
-            if limit is None:
-                limit = tool_pass.get(assessment.tool_id)
-                if limit is None:
-                    limit = tool_pass[assessment.tool_id] = _pass_percent(assessment.tool_id)
+            limit = threshold if threshold is not None else passes[assessment.tool_id]
             below = assessment.overall_score is not None and assessment.overall_score < limit
             rows.append(LeagueRow(rank, facility, assessment, below))
         else:
@@ -267,18 +263,18 @@ def league(
     return rows
 
 
-_PASS: dict[int, float] = {}
+def _tools() -> tuple[set[str], dict[int, float]]:
+    """The facility types some published tool assesses (others have no place in a league),
+    and every tool version's pass mark (one query; tools are few)."""
+    from .models import QualityTool
 
-
-def _pass_percent(tool_id: int) -> float:
-    # Tool versions never change once used, so their pass mark can be remembered.
-    if tool_id not in _PASS:
-        from .models import QualityTool
-
-        _PASS[tool_id] = db.session.scalar(
-            sa.select(QualityTool.pass_percent).where(QualityTool.id == tool_id)
-        )
-    return _PASS[tool_id]
+    types: set[str] = set()
+    passes: dict[int, float] = {}
+    for tool in db.session.scalars(sa.select(QualityTool)):
+        passes[tool.id] = tool.pass_percent
+        if tool.status == Status.PUBLISHED:
+            types.update(tool.facility_types)
+    return types, passes
 
 
 @dataclass
