@@ -29,6 +29,7 @@ def staff_on(facility_id: int, day: date) -> list[StaffMember]:
         .outerjoin(Cadre, Cadre.id == User.cadre_id)
         .where(
             StaffAssignment.facility_id == facility_id,
+            User.active.is_(True),
             StaffAssignment.started_on <= day,
             sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
         )
@@ -63,7 +64,9 @@ def certified_on(user_ids: list[int], day: date) -> dict[int, set[str]]:
     return held
 
 
-def evaluate(indicator, staff: list[StaffMember], held: dict[int, set[str]]) -> tuple[float, dict]:
+def evaluate(
+    indicator, staff: list[StaffMember], held: dict[int, set[str]]
+) -> tuple[float | None, dict]:
     """The value of a computed indicator and how it was found (counts in total and by sex)."""
     curricula = set(indicator.compute_curricula)
     cadres = set(indicator.compute_cadres)
@@ -76,7 +79,8 @@ def evaluate(indicator, staff: list[StaffMember], held: dict[int, set[str]]) -> 
         if member in certified:
             entry[0] += 1
     if indicator.computation == Computation.STAFF_SHARE:
-        value = round(100 * len(certified) / len(counted), 1) if counted else 0.0
+        # A share of nobody is not 0 %: with no staff of these cadres it does not count.
+        value = round(100 * len(certified) / len(counted), 1) if counted else None
     else:
         value = float(len(certified))
     detail = {

@@ -19,7 +19,7 @@ from ..frameworks.models import Competency, Framework
 from ..frameworks.spec import Status
 from ..orgunits.models import Facility, OperationalDistrict
 from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
-from ..users.models import Cadre, Sex, StaffAssignment, User
+from ..users.models import Cadre, Role, Sex, StaffAssignment, User
 from .computed import valid_on
 from .models import (
     ActionStatus,
@@ -87,7 +87,12 @@ def know_do(results: list[IndicatorResult]) -> list[KnowDo]:
     areas: dict[str, dict[str, list[float]]] = {}
     for r in results:
         if r.indicator.area and r.score is not None:
-            side = "know" if r.indicator.method == Method.VIGNETTE else "do"
+            if r.indicator.method == Method.VIGNETTE:
+                side = "know"
+            elif r.indicator.method in (Method.OBSERVATION, Method.RECORD_REVIEW):
+                side = "do"
+            else:
+                continue
             areas.setdefault(r.indicator.area, {"know": [], "do": []})[side].append(r.score)
     return [
         KnowDo(
@@ -115,6 +120,7 @@ def staff_with_certificates(facility_id: int, day: date) -> list[StaffRow]:
             .options(joinedload(User.cadre))
             .where(
                 StaffAssignment.facility_id == facility_id,
+                User.active.is_(True),
                 StaffAssignment.started_on <= day,
                 sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
             )
@@ -310,6 +316,7 @@ def coverage(
         .join(StaffAssignment, StaffAssignment.user_id == User.id)
         .join(Facility, Facility.id == StaffAssignment.facility_id)
         .where(
+            User.active.is_(True),
             StaffAssignment.started_on <= day,
             sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
         )
@@ -368,6 +375,7 @@ class Need:
     competencies: list[Competency]
     staff: list[User]
     cohorts: list[tuple[Cohort, int]]  # (cohort, places left)
+    enrollable: set[int] = field(default_factory=set)  # active trainees not yet in a cohort
 
 
 def _newest_published(codes: set[str]) -> dict[str, Curriculum]:
@@ -446,6 +454,16 @@ def training_needs(facility: Facility, today: date) -> list[Need]:
         return []
     staff = staff_with_certificates(facility.id, today)
     cohorts = _open_cohorts(set(curricula), today)
+    cohort_ids = [c.id for found in cohorts.values() for c, _left in found]
+    placed = {
+        (cohort_id, trainee_id)
+        for cohort_id, trainee_id in db.session.execute(
+            sa.select(Enrolment.cohort_id, Enrolment.trainee_id).where(
+                Enrolment.cohort_id.in_(cohort_ids),
+                Enrolment.status.in_([EnrolmentStatus.ENROLLED, EnrolmentStatus.REQUESTED]),
+            )
+        )
+    }
     needs = []
     for code, curriculum in sorted(curricula.items()):
         indicators, competencies = per_curriculum[code]
@@ -463,6 +481,13 @@ def training_needs(facility: Facility, today: date) -> list[Need]:
                 competencies=sorted(competencies.values(), key=lambda c: (c.depth, c.position)),
                 staff=lacking,
                 cohorts=cohorts.get(code, []),
+                enrollable={
+                    u.id
+                    for u in lacking
+                    if u.active
+                    and u.has_role(Role.TRAINEE)
+                    and not any((c.id, u.id) in placed for c, _left in cohorts.get(code, []))
+                },
             )
         )
     return needs

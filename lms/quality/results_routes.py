@@ -183,17 +183,21 @@ def enrol_staff(facility_id: int):
     facility = _facility(facility_id)
     needs = results.training_needs(facility, utcnow().date())
     form = EnrolForm()
-    cohorts = {c.id: c for need in needs for c, _left in need.cohorts}
-    form.cohort_id.choices = [(cid, c.code) for cid, c in cohorts.items()]
-    lacking = {u.id: u for need in needs for u in need.staff}
-    form.user_ids.choices = [(uid, u.username) for uid, u in lacking.items()]
+    cohort_id = request.form.get("cohort_id", type=int)
+    # The cohort and the people must come from one need: its staff who lack that curriculum.
+    need = next((n for n in needs if any(c.id == cohort_id for c, _left in n.cohorts)), None)
+    if need is None:
+        abort(400)
+    cohort = next(c for c, _left in need.cohorts if c.id == cohort_id)
+    form.cohort_id.choices = [(cohort.id, cohort.code)]
+    offered = {u.id: u for u in need.staff if u.id in need.enrollable}
+    form.user_ids.choices = [(uid, u.username) for uid, u in offered.items()]
     if not form.validate_on_submit():
         flash(_("Choose a cohort and at least one person."), "error")
         return redirect(url_for("quality.training_needs", facility_id=facility_id))
-    cohort = cohorts[form.cohort_id.data]
     if not training.manages(current_user, cohort):
         abort(403)
-    people = [lacking[uid] for uid in form.user_ids.data]
+    people = [offered[uid] for uid in form.user_ids.data]
     now = utcnow()
     try:
         for person in people:

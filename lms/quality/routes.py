@@ -266,6 +266,7 @@ def show_assessment(assessment_id: int):
     domains = services.applicable(tool, assessment.facility.type.value)
     answers = {a.indicator_id: a for a in assessment.answers}
     score = services.score_of(assessment, tool)
+    team = {u.id for u in assessment.assessors}
     from .results import indicator_results
 
     return render_template(
@@ -280,8 +281,9 @@ def show_assessment(assessment_id: int):
         failing=[r for r in indicator_results(assessment) if r.score is not None and r.score < 1]
         if assessment.status != AssessmentStatus.DRAFT
         else [],
-        team=current_user.has_role(Role.ADMIN)
-        or current_user.id in {u.id for u in assessment.assessors},
+        team=current_user.has_role(Role.ADMIN) or current_user.id in team,
+        can_validate=assessment.status == AssessmentStatus.SUBMITTED
+        and current_user.id not in team | {assessment.created_by_id, assessment.submitted_by_id},
     )
 
 

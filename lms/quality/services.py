@@ -281,6 +281,13 @@ def start_assessment(
     return assessment
 
 
+def _lock(assessment: QualityAssessment) -> None:
+    """Serialise changes to one facility's assessment in a round, then re-read it: a decision
+    taken on a stale copy (saving into what another request just submitted) is refused."""
+    acquire_lock(f"quality:{assessment.facility_id}:{assessment.round_id}")
+    db.session.refresh(assessment)
+
+
 def _require_open(assessment: QualityAssessment) -> None:
     if not assessment.editable:
         raise DomainError(_l("Only a draft can be changed; a correction makes a new version."))
@@ -356,7 +363,10 @@ def save_answers(
 ) -> None:
     """Save answers of a draft: all of them, or none when any is refused (AnswerErrors)."""
     _require_team(actor, assessment)
+    _lock(assessment)
     _require_open(assessment)
+    if actor.id not in {u.id for u in assessment.assessors}:
+        assessment.assessors.append(actor)  # an administrator who answers joins the team
     tool = load_tool(assessment.tool_id)
     indicators = {
         i.id: i for d in applicable(tool, assessment.facility.type.value) for i in d.indicators
@@ -411,18 +421,21 @@ def score_of(assessment: QualityAssessment, tool: QualityTool | None = None) -> 
 
 
 def missing_answers(assessment: QualityAssessment, tool: QualityTool) -> list[QualityIndicator]:
+    """The applicable answered indicators that have no answer yet (computed ones never count:
+    with no staff of their cadre they have no value, and are left out of the score)."""
     answered = {a.indicator_id for a in assessment.answers if a.choice or a.value is not None}
     return [
         i
         for d in applicable(tool, assessment.facility.type.value)
         for i in d.indicators
-        if i.id not in answered
+        if i.id not in answered and not i.is_computed
     ]
 
 
 def submit(actor, assessment: QualityAssessment, now: datetime) -> scoring.Score:
     """Send a complete draft for validation; computed indicators are evaluated again first."""
     _require_team(actor, assessment)
+    _lock(assessment)
     _require_open(assessment)
     tool = load_tool(assessment.tool_id)
     _fill_computed(assessment, tool)
@@ -473,6 +486,7 @@ def validate(actor, assessment: QualityAssessment, now: datetime) -> None:
     """A second quality assessor (or an administrator) confirms a submitted assessment. From
     then on it never changes; a correction it replaces is marked superseded."""
     _require_validator(actor, assessment)
+    _lock(assessment)
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise DomainError(_l("Only a submitted assessment can be validated."))
     if assessment.supersedes_id:
@@ -495,6 +509,7 @@ def validate(actor, assessment: QualityAssessment, now: datetime) -> None:
 def return_to_draft(actor, assessment: QualityAssessment, reason: str, now: datetime) -> None:
     """The validator sends a submitted assessment back to its assessors, saying why."""
     _require_validator(actor, assessment)
+    _lock(assessment)
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise DomainError(_l("Only a submitted assessment can be returned."))
     if not (reason or "").strip():

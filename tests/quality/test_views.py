@@ -289,7 +289,7 @@ def test_the_league_is_paged_in_both_languages(client, login_as, scene):
 
 
 def test_csv_cells_never_start_a_formula(client, login_as, scene):
-    scene["hc"].name_en = "=HYPERLINK(\"http://evil\")"
+    scene["hc"].name_en = '=HYPERLINK("http://evil")'
     db.session.commit()
     login_as(Role.OFFICER)
     text = client.get("/quality/league.csv").get_data(as_text=True)

@@ -1,0 +1,100 @@
+"""Bugs found in review, each with the test that failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lms.database import utcnow
+from lms.errors import DomainError, Forbidden
+from lms.extensions import db
+from lms.quality import computed, results
+from lms.quality import services as quality
+from lms.quality.models import QualityAssessment
+from lms.training.models import Enrolment
+from lms.users import services as users
+from lms.users.models import Role
+
+from .. import factories
+from ..conftest import csrf_token
+from .conftest import answer_all, assess, certify
+
+
+def test_a_save_on_a_stale_copy_is_refused(tool, hc, round_, assessor):
+    a = quality.start_assessment(assessor, hc, round_, utcnow().date(), [], utcnow())
+    db.session.commit()
+    # Another request submits it meanwhile; this request still holds its draft copy.
+    db.session.execute(
+        sa.update(QualityAssessment)
+        .where(QualityAssessment.id == a.id)
+        .values(status="submitted")
+        .execution_options(synchronize_session=False)
+    )
+    assert a.status.value == "draft"
+    with pytest.raises(DomainError, match="Only a draft"):
+        answer_all(assessor, a)
+
+
+def test_an_administrator_who_answers_cannot_validate(tool, hc, round_, assessor):
+    admin = factories.user(roles=[Role.ADMIN])
+    a = quality.start_assessment(assessor, hc, round_, utcnow().date(), [], utcnow())
+    answer_all(admin, a)
+    quality.submit(assessor, a, utcnow())
+    with pytest.raises(Forbidden):
+        quality.validate(admin, a, utcnow())
+    quality.validate(factories.user(roles=[Role.ADMIN]), a, utcnow())
+
+
+def test_an_administrator_is_offered_validation(client, login, tool, hc, round_, assessor):
+    a = quality.start_assessment(assessor, hc, round_, utcnow().date(), [], utcnow())
+    answer_all(assessor, a)
+    quality.submit(assessor, a, utcnow())
+    admin = factories.user(roles=[Role.ADMIN])
+    db.session.commit()
+    login(admin)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/quality/assessments/{a.id}").get_data(as_text=True)
+    assert f"/quality/assessments/{a.id}/validate" in page
+
+
+def test_deactivated_staff_are_not_counted(tool, hc, cohort, curriculum):
+    factories.user(roles=[Role.ADMIN])
+    person = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
+    certify(person, curriculum, utcnow().date())
+    users.set_active(None, person, False, utcnow())
+    assert computed.staff_on(hc.id, utcnow().date()) == []
+    assert results.coverage(utcnow().date(), hc.province_id) == []
+
+
+def test_enrolment_takes_only_the_people_offered_for_that_cohort(
+    client, login, tool, hc, round_, assessor, validator, cohort, curriculum, instructor
+):
+    certified = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
+    certify(certified, curriculum, utcnow().date())
+    colleague = factories.user(
+        roles=[Role.INSTRUCTOR], facility_id=hc.id, cadre_id=factories.cadre().id
+    )
+    lacking = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
+    db.session.commit()
+    assess(assessor, validator, hc, round_)
+    need = results.training_needs(hc, utcnow().date())[0]
+    assert {u.id for u in need.staff} == {colleague.id, lacking.id}
+    assert need.enrollable == {lacking.id}  # the instructor account cannot be enrolled
+    login(instructor)
+    page = f"/quality/facilities/{hc.id}/training-needs"
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment))
+    for people in ([certified.id], [colleague.id], [lacking.id, certified.id]):
+        token = csrf_token(client.get(page).get_data(as_text=True))
+        client.post(
+            f"/quality/facilities/{hc.id}/training-needs/enrol",
+            data={"csrf_token": token, "cohort_id": cohort.id, "user_ids": people},
+        )
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)) == before
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    assert (
+        client.post(
+            f"/quality/facilities/{hc.id}/training-needs/enrol",
+            data={"csrf_token": token, "cohort_id": 999999, "user_ids": [lacking.id]},
+        ).status_code
+        == 400
+    )
