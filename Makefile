@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PGURL ?= postgresql+psycopg://postgres@127.0.0.1:5432
 
-.PHONY: install run test test-postgres lint format translations check-system clean
+.PHONY: install run test test-postgres e2e lint format translations check-system clean
 
 install: $(STAMP)
 
@@ -44,6 +44,21 @@ test-postgres: install
 	TEST_DATABASE_URL="$(PGURL)/$$db" $(MAKE) --no-print-directory test; rc=$$?; \
 	psql "$(subst +psycopg,,$(PGURL))/postgres" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"; \
 	exit $$rc
+
+# Browser journeys in Debian's Chromium, with axe-core and page weights (see tests/e2e).
+CHROMIUM ?= $(or $(LMS_CHROMIUM),/usr/bin/chromium)
+AXE_VERSION := 4.14.1
+e2e: install
+	@test -x "$(CHROMIUM)" || { \
+	  echo "The browser journeys need Chromium. On Debian or Ubuntu run:"; \
+	  echo "  sudo apt-get install chromium"; \
+	  echo "(or set LMS_CHROMIUM to a Chromium binary)."; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed to install axe-core: sudo apt-get install npm"; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	@test -f .e2e/node_modules/axe-core/package.json && \
+	  grep -q '"version": "$(AXE_VERSION)"' .e2e/node_modules/axe-core/package.json || \
+	  npm install --prefix .e2e --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+	LMS_E2E=1 LMS_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check lms tests bench wsgi.py

@@ -106,6 +106,15 @@ DEFAULTS: dict = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LMS_VERIFY_RATE_LIMIT": "30 per minute",
     "CERTIFICATE_WORKERS": 1,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "application/json",
+        "image/svg+xml",
+    ],
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
 }
 
 TESTING: dict = {

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,6 +29,8 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Pages, styles and data compressed for slow connections (PDFs and fonts are left as they are).
+compress = Compress()
 # Rate limits (the public verification page). Storage from RATELIMIT_STORAGE_URI: memory in
 # development and tests, Redis when several application servers must share the counts.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

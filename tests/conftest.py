@@ -30,6 +30,9 @@ from lms.users.models import Role
 from . import factories
 from .curricula import samples
 
+# Browser journeys run with `make e2e` (LMS_E2E=1), not with the unit and view tests.
+collect_ignore = [] if os.environ.get("LMS_E2E") else ["e2e"]
+
 
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> str:

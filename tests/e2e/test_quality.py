@@ -1,0 +1,59 @@
+"""Journey 4: a quality assessor assesses a health centre on a phone, another validates, the
+scorecard and the training needs appear."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+FACILITY = "TK-HC-PL"
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_assess_validate_scorecard_needs(visit, language):
+    lead = visit("quality", language)
+    lead.login("assessor")
+    page = lead.go("/quality/")
+    lead.check("home")
+    page.click("a.button.primary")
+    option = page.eval_on_selector(
+        "#facility_id", f"s => [...s.options].find(o => o.text.startsWith('{FACILITY}')).value"
+    )
+    page.select_option("#facility_id", option)
+    page.click("main form button.primary")
+    assert re.search(r"/quality/assessments/\d+/domains/1$", page.url), page.url
+    assessment = re.search(r"/assessments/(\d+)/", page.url).group(1)
+    lead.check("domain-1")
+    for _ in range(10):
+        for fieldset in page.query_selector_all("fieldset.att-row"):
+            yes = fieldset.query_selector("input[type=radio][value=yes]")
+            if yes:
+                yes.check()
+            number = fieldset.query_selector("input[type=number]")
+            if number:
+                number.fill(number.get_attribute("max") or "20")
+        following = page.query_selector("button[value=next]")
+        if following is None:
+            page.click("button[value=done]")
+            break
+        following.click()
+    lead.check("summary")
+    page.click(f"form[action$='/assessments/{assessment}/submit'] button")
+    assert page.query_selector(".flash-success")
+    second = visit("quality2", language)
+    second.login("assessor2")
+    page = second.go("/quality/")
+    assert page.query_selector(f"a[href$='/quality/assessments/{assessment}']")
+    page = second.go(f"/quality/assessments/{assessment}")
+    page.click(f"form[action$='/assessments/{assessment}/validate'] button")
+    assert page.query_selector(".flash-success")
+    page.click("a[href*='/quality/facilities/']")
+    second.check("scorecard")
+    assert page.locator("svg.chart").count() == 2  # the trend and the domain bars
+    text = page.inner_text("main")
+    assert "BEMONC" in text  # a midwife's valid certificate
+    page.click("a[href$='/training-needs']")
+    second.check("training-needs")
+    needs = page.inner_text("main")
+    assert "BEMONC-TK-2026-01" in needs
