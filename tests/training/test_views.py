@@ -223,3 +223,11 @@ def test_deleting_a_material_removes_its_file(client, login, cohort, instructor,
     assert stored.read_bytes() == PDF
     client.post(f"/cohorts/{cohort.id}/materials/{material.id}/delete")
     assert db.session.query(Material).count() == 0 and not stored.exists()
+
+
+def test_an_empty_cohort_offers_enrolment_to_its_manager(client, login, cohort, instructor):
+    # Found by the browser journey: the enrol form and CSV link hid until someone was enrolled.
+    login(instructor)
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert f"/cohorts/{cohort.id}/enrolments/import" in page
+    assert f'action="/cohorts/{cohort.id}/enrolments"' in page
