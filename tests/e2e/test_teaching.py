@@ -1,0 +1,71 @@
+"""Journey 2: an instructor takes attendance and records an OSCE station, a direct observation
+and a paper test on a phone; the trainee takes the online knowledge test and logs a case; a
+second instructor verifies the observation."""
+
+from __future__ import annotations
+
+import pytest
+
+COHORT = "BEMONC-TK-2026-01"
+
+
+def _checklist(page, code: str):
+    page.locator("li", has_text=code).locator("a.button").first.click()
+    for radio in page.query_selector_all("input[type=radio][value=done]"):
+        radio.check()
+    page.locator("input[name=overall_rating]").last.check()
+    page.click("button[value=submit]")
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_attendance_assessment_test_logbook_verification(visit, language):
+    teacher = visit("teaching", language)
+    teacher.login("instructor")
+    page = teacher.go("/cohorts")
+    page.locator("li.card", has_text=COHORT).locator("h2 a").click()
+    cohort_url = page.url.replace(teacher.base, "")
+    page.click("a[href*='/attendance'] >> nth=0")
+    teacher.check("attendance")
+    page.click("main form button.primary")
+    assert page.query_selector(".flash-success")
+    page = teacher.go(cohort_url)
+    page.click("a[href^='/enrolments/'] >> nth=0")
+    enrolment = page.url.replace(teacher.base, "")
+    teacher.check("enrolment")
+    _checklist(page, "OSCE-ABX")
+    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+    page = teacher.go(enrolment)
+    _checklist(page, "DOPS-BIRTH")
+    page = teacher.go(enrolment)
+    page.locator("li", has_text="KT-BEMONC").locator("a[href$='/paper']").click()
+    teacher.check("paper-test")
+    page.fill("input[name=score_percent]", "85")
+    page.click("main form button.primary")
+    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+
+    trainee = visit("learning", language)
+    trainee.login("trainee")
+    page = trainee.go(enrolment)
+    trainee.check("my-enrolment")
+    page.click("a[href*='/tests/']")
+    page.click("button[value=start]")
+    for group in sorted(
+        {r.get_attribute("name") for r in page.query_selector_all("input[type=radio][name^=q]")}
+    ):
+        page.locator(f"input[name={group}]").first.check()
+    page.click("main form button.primary")
+    assert page.query_selector(".flash")
+    page = trainee.go(enrolment)
+    page.click("a[href*='/logbook/']")
+    trainee.check("logbook")
+    page.fill("input[name=reference]", "E2E-001")
+    page.click("main form button.primary")
+    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+
+    second = visit("verifying", language)
+    second.login("instructor2")
+    page = second.go(enrolment)
+    page.locator("li", has_text="DOPS-BIRTH").locator("a[href^='/records/']").last.click()
+    page.click("form[action$='/verify'] button")
+    assert page.query_selector(".flash-success")
+    second.check("verified")
