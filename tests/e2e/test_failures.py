@@ -18,7 +18,18 @@ def test_failure_paths(visit, language, tmp_path):
     page.click("main form button")
     assert page.locator("[role=alert], .form-errors, .error").count() >= 1
     person.check("wrong-password")
-    person.login("trainee")
+    # Log in with the keyboard alone: the skip link, then the fields in order, then Enter.
+    page = person.go("/login")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "login":
+            break
+    page.keyboard.type("trainee")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "password"
+    page.keyboard.type("demo-trainee-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
     response = page.goto(person.base + "/users")
     assert response.status == 403
     person.check("forbidden")
