@@ -95,6 +95,8 @@ def review_action(
     require_assessor(actor, action.facility)
     if status in (ActionStatus.DONE, ActionStatus.DROPPED) and not (note or "").strip():
         raise DomainError(_l("Say what was done, or why the action was dropped."), "review_note")
+    if round_ is not None and round_.starts_on < action.assessment.round.starts_on:
+        raise DomainError(_l("An action is reviewed in its own round or a later one."), "round_id")
     action.status = status
     action.review_note = (note or "").strip() or None
     action.reviewed_round_id = round_.id if round_ else None
@@ -105,6 +107,10 @@ def review_action(
         "quality.action_reviewed",
         "quality_action",
         action.id,
-        {"status": status.value, "round": round_.code if round_ else None},
+        {
+            "status": status.value,
+            "round": round_.code if round_ else None,
+            "note": action.review_note,
+        },
         now=now,
     )

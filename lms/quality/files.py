@@ -267,6 +267,11 @@ def read_tool(r: Reader, data: dict) -> ToolSpec:
         )
     if not spec.domains and "domains" in data:
         r.error("domains", _l("A tool needs at least one domain."))
+    if spec.critical_cap_percent is None and any(i.critical for i in spec.indicators()):
+        r.error(
+            "scoring",
+            _l("Critical indicators need scoring.critical_cap_percent: the score they cap to."),
+        )
     for domain in spec.domains:
         for indicator in domain.indicators:
             if indicator.facility_types and not set(indicator.facility_types) <= set(

@@ -267,7 +267,7 @@ def show_assessment(assessment_id: int):
     answers = {a.indicator_id: a for a in assessment.answers}
     score = services.score_of(assessment, tool)
     team = {u.id for u in assessment.assessors}
-    from .results import indicator_results
+    from .results import actions_due, indicator_results
 
     return render_template(
         "quality/assessment.html",
@@ -278,6 +278,9 @@ def show_assessment(assessment_id: int):
         score=score,
         missing=services.missing_answers(assessment, tool) if assessment.editable else [],
         reason_form=ReasonForm(),
+        to_review=[
+            a for a in actions_due(assessment.facility_id) if a.assessment_id != assessment.id
+        ],
         failing=[r for r in indicator_results(assessment) if r.score is not None and r.score < 1]
         if assessment.status != AssessmentStatus.DRAFT
         else [],

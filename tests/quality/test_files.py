@@ -146,3 +146,11 @@ def test_the_shipped_tools_validate_and_import(app, runner):
         computed = [i for d in tool.domains for i in d.indicators if i.is_computed]
         assert computed and all(i.compute_curricula for i in computed)
         assert all(i.text_km and i.text_en for d in tool.domains for i in d.indicators)
+
+
+def test_critical_indicators_need_a_cap():
+    import yaml
+
+    data = tool_data(scoring={"pass_percent": 70})
+    _tool, errors = read_tool_text(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
+    assert [e.field for e in errors] == ["scoring"]

@@ -98,3 +98,43 @@ def test_enrolment_takes_only_the_people_offered_for_that_cohort(
         ).status_code
         == 400
     )
+
+
+def test_actions_are_reviewed_in_a_later_round_and_shown_at_the_next_visit(
+    client, login, tool, hc, round_, assessor, validator, cohort, curriculum
+):
+    from datetime import timedelta
+
+    from lms.quality import actions
+
+    earlier = quality.save_round(
+        None,
+        quality.RoundData(
+            "R-OLD",
+            "ជុំ",
+            "Old",
+            utcnow().date() - timedelta(days=200),
+            utcnow().date() - timedelta(days=100),
+        ),
+        utcnow(),
+    )
+    a = assess(assessor, validator, hc, round_)
+    failing = next(r.indicator for r in results.indicator_results(a) if r.score == 0)
+    action = actions.add_action(
+        assessor,
+        a,
+        actions.ActionData(
+            failing.id, "", "Drill", utcnow().date() + timedelta(days=9), None, "Head midwife"
+        ),
+        utcnow(),
+    )
+    with pytest.raises(DomainError, match="own round or a later one"):
+        actions.review_action(assessor, action, action.status, "", earlier, utcnow())
+    db.session.commit()
+    # The facility's next visit (here: a correction started in the same round) lists it.
+    b = quality.correct(assessor, a, "recount", utcnow())
+    db.session.commit()
+    login(assessor)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/quality/assessments/{b.id}").get_data(as_text=True)
+    assert "Improvement actions to review" in page and "Drill" in page
