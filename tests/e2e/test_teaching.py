@@ -9,8 +9,9 @@ import pytest
 COHORT = "BEMONC-TK-2026-01"
 
 
-def _checklist(page, code: str):
+def _checklist(visit, page, code: str):
     page.locator("li", has_text=code).locator("a.button").first.click()
+    visit.check(f"checklist-{code}")  # checking reloads the form: before filling it in
     for radio in page.query_selector_all("input[type=radio][value=done]"):
         radio.check()
     page.locator("input[name=overall_rating]").last.check()
@@ -32,10 +33,10 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     page.click("a[href^='/enrolments/'] >> nth=0")
     enrolment = page.url.replace(teacher.base, "")
     teacher.check("enrolment")
-    _checklist(page, "OSCE-ABX")
+    _checklist(teacher, page, "OSCE-ABX")
     assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
     page = teacher.go(enrolment)
-    _checklist(page, "DOPS-BIRTH")
+    _checklist(teacher, page, "DOPS-BIRTH")
     page = teacher.go(enrolment)
     page.locator("li", has_text="KT-BEMONC").locator("a[href$='/paper']").click()
     teacher.check("paper-test")
@@ -48,6 +49,7 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     page = trainee.go(enrolment)
     trainee.check("my-enrolment")
     page.click("a[href*='/tests/']")
+    trainee.check("test-start")
     page.click("button[value=start]")
     for group in sorted(
         {r.get_attribute("name") for r in page.query_selector_all("input[type=radio][name^=q]")}
@@ -66,6 +68,7 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     second.login("instructor2")
     page = second.go(enrolment)
     page.locator("li", has_text="DOPS-BIRTH").locator("a[href^='/records/']").last.click()
+    second.check("record")
     page.click("form[action$='/verify'] button")
     assert page.query_selector(".flash-success")
     second.check("verified")
