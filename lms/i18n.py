@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import current_app, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -113,3 +114,14 @@ def init_app(app) -> None:
     app.jinja_env.filters["official_date_km"] = official_date_km
     app.jinja_env.globals["localised"] = localised
     app.jinja_env.globals["current_language"] = current_language
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Cambodia of a naive-UTC moment: from 00:00 to 07:00 in Phnom Penh
+    the UTC date is still yesterday, and documents dated then must carry today."""
+    name = (
+        current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Phnom_Penh")
+        if has_app_context()
+        else "Asia/Phnom_Penh"
+    )
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(name)).date()

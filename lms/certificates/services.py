@@ -20,7 +20,7 @@ from ..audit import services as audit
 from ..database import acquire_lock
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import khmer_digits, official_date_km, official_date_line_km
+from ..i18n import khmer_digits, local_date, official_date_km, official_date_line_km
 from ..training import uploads
 from ..training.models import CohortStatus, Enrolment, EnrolmentStatus
 from ..users.models import Cadre
@@ -292,7 +292,7 @@ def issue(
             by={"renewed_by_refresher": enrolment.cohort.curriculum.code},
         ), True
     curriculum = enrolment.cohort.curriculum
-    issued_on = now.date()
+    issued_on = local_date(now)
     expires_on = _expiry(curriculum, issued_on)
     certificate = Certificate(
         serial=next_serial(curriculum.code, issued_on.year),
@@ -595,7 +595,7 @@ def _renew(
     `enrolment` is the refresher's (or, renewed on CPD credits, the original one); the holder's
     names are taken afresh from it. `by` says what renewed it, in the snapshot and the trail."""
     curriculum = previous.curriculum
-    issued_on = now.date()
+    issued_on = local_date(now)
     expires_on = _expiry(curriculum, issued_on)
     snapshot = previous.data | {
         key: value

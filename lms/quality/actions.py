@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import local_date
 from ..users.models import User
 from .models import (
     ActionStatus,
@@ -50,7 +51,7 @@ def add_action(actor, assessment: QualityAssessment, data: ActionData, now: date
     title_km, title_en = (data.title_km or "").strip(), (data.title_en or "").strip()
     if not (title_km or title_en):
         raise DomainError(_l("Describe the action in Khmer or in English."), "title_km")
-    if data.due_on < now.date():
+    if data.due_on < local_date(now):
         raise DomainError(_l("The due date cannot be in the past."), "due_on")
     if data.responsible_id is not None:
         person = db.session.get(User, data.responsible_id)

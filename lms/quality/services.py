@@ -19,6 +19,7 @@ from ..database import acquire_lock
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..frameworks.spec import Status
+from ..i18n import local_date
 from ..orgunits.models import Facility
 from ..users.models import Role, User
 from . import computed, scoring
@@ -229,7 +230,7 @@ def start_assessment(
     require_assessor(actor, facility)
     if not round_.starts_on <= assessed_on <= round_.ends_on:
         raise DomainError(_l("The date must fall within the round."), "assessed_on")
-    if assessed_on > now.date():
+    if assessed_on > local_date(now):
         raise DomainError(_l("The assessment date cannot be in the future."), "assessed_on")
     tool = tool_for(facility, assessed_on)
     if tool is None:

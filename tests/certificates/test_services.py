@@ -310,3 +310,12 @@ def test_pdf_qr_code_is_the_verification_address_drawn_sharp(graduates, folder):
     pixels = image.load()
     found = [[pixels[x, y] < 128 for x in range(image.width)] for y in range(image.height)]
     assert found == [[bool(bit) for bit in row] for row in expected]
+
+
+def test_issued_early_in_the_morning_in_phnom_penh_carries_that_day(graduates, folder):
+    # 23:30 UTC on 31 December is 06:30 on 1 January in Cambodia: the certificate says 2027.
+    certificate, _ = certificates.issue(
+        None, graduates[0], datetime(2026, 12, 31, 23, 30), folder, BASE
+    )
+    assert certificate.issued_on.isoformat() == "2027-01-01"
+    assert certificate.serial == "TST-CUR-2027-00001"

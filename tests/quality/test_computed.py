@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from lms.database import utcnow
 from lms.extensions import db
+from lms.i18n import local_date
 from lms.quality import computed
 from lms.users import services as users
 from lms.users.models import StaffAssignment
@@ -18,7 +19,7 @@ def test_staff_on_a_date_follow_assignments(app):
     a, b = factories.facility(code="HC-1"), factories.facility(code="HC-2")
     factories.user(roles=["admin"])
     person = factories.user(facility_id=a.id, cadre_id=factories.cadre().id)
-    today = utcnow().date()
+    today = local_date(utcnow())
     assert [s.user_id for s in computed.staff_on(a.id, today)] == [person.id]
     data = users.UserData(
         **{

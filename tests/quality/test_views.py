@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from lms.database import utcnow
 from lms.extensions import db
+from lms.i18n import local_date
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
 from lms.training.models import Enrolment
 from lms.users.models import Role, Sex
@@ -25,7 +26,7 @@ def scene(tool, hc, round_, assessor, validator, cohort, curriculum):
         factories.user(facility_id=hc.id, cadre_id=factories.cadre().id, sex=sex)
         for sex in (Sex.FEMALE, Sex.FEMALE, Sex.MALE)
     ]
-    certify(midwives[0], curriculum, utcnow().date())
+    certify(midwives[0], curriculum, local_date(utcnow()))
     db.session.commit()
     a = assess(assessor, validator, hc, round_)
     return {"hc": hc, "assessment": a, "midwives": midwives, "cohort": cohort}
@@ -90,7 +91,11 @@ def test_capture_on_a_phone_in_khmer(client, login, tool, hc, round_, assessor, 
     response = _post(
         client,
         "/quality/assessments/new",
-        {"facility_id": hc.id, "round_id": round_.id, "assessed_on": utcnow().date().isoformat()},
+        {
+            "facility_id": hc.id,
+            "round_id": round_.id,
+            "assessed_on": local_date(utcnow()).isoformat(),
+        },
         "/quality/assessments/new",
     )
     a = db.session.scalar(sa.select(QualityAssessment))
