@@ -13,7 +13,7 @@ from ..auth.access import roles_required
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import format_number, localised
+from ..i18n import format_number, local_date, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
 from ..training import services as training
 from ..users.models import Role, User
@@ -47,14 +47,14 @@ def _facility(facility_id: int) -> Facility:
 @viewers
 def facility_scorecard(facility_id: int):
     facility = _facility(facility_id)
-    card = results.scorecard(facility, utcnow().date())
+    card = results.scorecard(facility, local_date(utcnow()))
     return render_template(
         "quality/scorecard.html",
         card=card,
         can_assess=services.may_assess(current_user, facility),
         review_form=ReviewForm(),
         rounds=services.rounds(),
-        today=utcnow().date(),
+        today=local_date(utcnow()),
     )
 
 
@@ -87,7 +87,7 @@ def league():
         "quality/league.html",
         page=Page(shown, request.args.get("page", 1, type=int)),
         districts_summary=results.district_summary(rows) if province_id and not district_id else [],
-        coverage=results.coverage(utcnow().date(), province_id, district_id),
+        coverage=results.coverage(local_date(utcnow()), province_id, district_id),
         rounds=all_rounds,
         round_id=round_id,
         provinces=db.session.scalars(sa.select(Province).order_by(Province.code)).all(),
@@ -167,7 +167,7 @@ def _manageable(needs):
 @viewers
 def training_needs(facility_id: int):
     facility = _facility(facility_id)
-    needs = results.training_needs(facility, utcnow().date())
+    needs = results.training_needs(facility, local_date(utcnow()))
     return render_template(
         "quality/needs.html",
         facility=facility,
@@ -181,7 +181,7 @@ def training_needs(facility_id: int):
 @roles_required(Role.ADMIN, Role.INSTRUCTOR)
 def enrol_staff(facility_id: int):
     facility = _facility(facility_id)
-    needs = results.training_needs(facility, utcnow().date())
+    needs = results.training_needs(facility, local_date(utcnow()))
     form = EnrolForm()
     cohort_id = request.form.get("cohort_id", type=int)
     # The cohort and the people must come from one need: its staff who lack that curriculum.
