@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -119,6 +119,21 @@ class Certificate(db.Model):
     @classmethod
     def _is_current_expression(cls):
         return sa.and_(cls.revoked_at.is_(None), cls.superseded_at.is_(None))
+
+    @classmethod
+    def unexpired_on(cls, day: date):
+        """In SQL: not expired on `day` (it may be revoked or replaced)."""
+        return sa.or_(cls.expires_on.is_(None), cls.expires_on >= day)
+
+    @classmethod
+    def valid_on(cls, day: date):
+        """In SQL: held as valid on `day`, a past day too: issued by then, not expired, not
+        revoked by its end. A replaced certificate was valid until its successor (which is)."""
+        return sa.and_(
+            cls.issued_on <= day,
+            cls.unexpired_on(day),
+            sa.or_(cls.revoked_at.is_(None), cls.revoked_at > datetime.combine(day, time.max)),
+        )
 
     def status_on(self, day: date) -> CertificateStatus:
         """Computed from dates, never stored: revoked, superseded, expired or valid."""

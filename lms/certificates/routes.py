@@ -357,7 +357,7 @@ def registry_query(
     elif status == "superseded":
         stmt = stmt.where(Certificate.superseded_at.is_not(None))
     elif status in ("valid", "expired"):
-        not_expired = sa.or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today)
+        not_expired = Certificate.unexpired_on(today)
         stmt = stmt.where(
             Certificate.is_current, not_expired if status == "valid" else sa.not_(not_expired)
         )

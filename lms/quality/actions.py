@@ -40,11 +40,7 @@ def add_action(actor, assessment: QualityAssessment, data: ActionData, now: date
     require_assessor(actor, assessment.facility)
     if assessment.status == AssessmentStatus.DRAFT:
         raise DomainError(_l("Plan actions once the assessment is submitted."))
-    failing = {
-        r.indicator.id: r.indicator
-        for r in indicator_results(assessment)
-        if r.score is not None and r.score < 1
-    }
+    failing = {r.indicator.id: r.indicator for r in indicator_results(assessment) if r.failing}
     indicator: QualityIndicator | None = failing.get(data.indicator_id)
     if indicator is None:
         raise DomainError(_l("Choose one of this assessment's failing indicators."), "indicator_id")

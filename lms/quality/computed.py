@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -38,16 +38,6 @@ def staff_on(facility_id: int, day: date) -> list[StaffMember]:
     return [StaffMember(uid, cadre, sex.value) for uid, cadre, sex in rows]
 
 
-def valid_on(day: date):
-    """A condition: the certificate was valid on `day` (issued, not expired, not revoked)."""
-    end_of_day = datetime.combine(day, time.max)
-    return sa.and_(
-        Certificate.issued_on <= day,
-        sa.or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day),
-        sa.or_(Certificate.revoked_at.is_(None), Certificate.revoked_at > end_of_day),
-    )
-
-
 def certified_on(user_ids: list[int], day: date) -> dict[int, set[str]]:
     """The curriculum codes each user held a valid certificate of on `day` (one query)."""
     held: dict[int, set[str]] = {}
@@ -56,7 +46,7 @@ def certified_on(user_ids: list[int], day: date) -> dict[int, set[str]]:
     rows = db.session.execute(
         sa.select(Certificate.holder_id, Curriculum.code)
         .join(Curriculum, Curriculum.id == Certificate.curriculum_id)
-        .where(Certificate.holder_id.in_(user_ids), valid_on(day))
+        .where(Certificate.holder_id.in_(user_ids), Certificate.valid_on(day))
         .distinct()
     )
     for holder_id, code in rows:

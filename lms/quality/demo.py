@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..i18n import khmer_digits
 from ..orgunits.models import Facility, Province
 from ..users import services as users
 from ..users.models import Cadre, Role, Sex, StaffAssignment, User
@@ -46,7 +47,6 @@ KM_QUARTERS = {1: "ត្រីមាសទី១", 2: "ត្រីមាសទ
 
 def _rounds(today: date) -> list:
     """The current quarter and the two before it."""
-    from ..i18n import khmer_digits
 
     starts = []
     first, _ = _quarter(today)

@@ -55,8 +55,11 @@ def _check_references(tools: list[LoadedTool]) -> tuple[list[RowError], dict]:
     """Every curriculum, cadre and competency named must exist."""
     curricula = set(db.session.scalars(sa.select(Curriculum.code).distinct()))
     cadres = set(db.session.scalars(sa.select(Cadre.code)))
-    wanted = {c for t in t_iter(tools) for c in t[1].competencies} | {
-        c for tool in tools for d in tool.spec.domains for c in d.competencies
+    wanted = {
+        c
+        for tool in tools
+        for d in tool.spec.domains
+        for c in [*d.competencies, *(c for i in d.indicators for c in i.competencies)]
     }
     competencies = _competency_index({w for w in wanted if ":" in w})
     errors = []
@@ -97,13 +100,6 @@ def _check_references(tools: list[LoadedTool]) -> tuple[list[RowError], dict]:
 
 UNKNOWN_CURR = _l("No curriculum has this code. Import the curriculum first.")
 UNKNOWN_COMP = _l("No framework has this competency (write FRAMEWORK:CODE).")
-
-
-def t_iter(tools):
-    for tool in tools:
-        for domain in tool.spec.domains:
-            for indicator in domain.indicators:
-                yield domain, indicator
 
 
 def _unknown(tool, path, key, values, known, message) -> list[RowError]:

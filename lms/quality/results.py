@@ -6,6 +6,7 @@ staff or certificates (tests count them).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +21,6 @@ from ..frameworks.spec import Status
 from ..orgunits.models import Facility, OperationalDistrict
 from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
 from ..users.models import Cadre, Role, Sex, StaffAssignment, User
-from .computed import valid_on
 from .models import (
     ActionStatus,
     AssessmentRound,
@@ -29,6 +29,7 @@ from .models import (
     QualityAnswer,
     QualityAssessment,
     QualityIndicator,
+    QualityTool,
 )
 from .scoring import indicator_score
 from .spec import Method
@@ -57,6 +58,11 @@ class IndicatorResult:
     indicator: QualityIndicator
     answer: QualityAnswer
     score: float | None
+
+    @property
+    def failing(self) -> bool:
+        """Counted, and not fully met (partly met fails too)."""
+        return self.score is not None and self.score < 1
 
 
 @dataclass
@@ -133,7 +139,11 @@ def staff_with_certificates(facility_id: int, day: date) -> list[StaffRow]:
         for cert in db.session.scalars(
             sa.select(Certificate)
             .options(joinedload(Certificate.curriculum))
-            .where(Certificate.holder_id.in_(list(rows)), valid_on(day), Certificate.is_current)
+            .where(
+                Certificate.holder_id.in_(list(rows)),
+                Certificate.valid_on(day),
+                Certificate.is_current,
+            )
             .order_by(Certificate.issued_on)
         ):
             rows[cert.holder_id].certificates.append(cert)
@@ -212,7 +222,7 @@ def scorecard(facility: Facility, today: date) -> Scorecard:
         results=results,
         latest=latest,
         indicators=indicators,
-        failing=[r for r in indicators if r.score is not None and r.score < 1],
+        failing=[r for r in indicators if r.failing],
         know_do=know_do(indicators),
         staff=staff_with_certificates(facility.id, today),
         actions=open_actions(facility.id),
@@ -272,7 +282,6 @@ def league(
 def _tools() -> tuple[set[str], dict[int, float]]:
     """The facility types some published tool assesses (others have no place in a league),
     and every tool version's pass mark (one query; tools are few)."""
-    from .models import QualityTool
 
     types: set[str] = set()
     passes: dict[int, float] = {}
@@ -301,7 +310,9 @@ def coverage(
 ) -> list[CoverageRow]:
     """Staff of the area's facilities on `day`, and how many hold a valid certificate (of the
     given curricula, or any), by cadre and sex. Two queries."""
-    cert = sa.select(Certificate.id).where(Certificate.holder_id == User.id, valid_on(day))
+    cert = sa.select(Certificate.id).where(
+        Certificate.holder_id == User.id, Certificate.valid_on(day)
+    )
     if curricula:
         cert = cert.join(Curriculum, Curriculum.id == Certificate.curriculum_id).where(
             Curriculum.code.in_(curricula)
@@ -405,9 +416,7 @@ def training_needs(facility: Facility, today: date) -> list[Need]:
     )
     if latest is None:
         return []
-    failing = [
-        r.indicator for r in indicator_results(latest) if r.score is not None and r.score < 1
-    ]
+    failing = [r.indicator for r in indicator_results(latest) if r.failing]
     if not failing:
         return []
     # Competencies linked to the failing indicators, and the curricula requiring them.
@@ -434,21 +443,18 @@ def training_needs(facility: Facility, today: date) -> list[Need]:
     taught_by: dict[tuple[str, str], set[str]] = {}
     for ccode, fw, comp in teaching:
         taught_by.setdefault((fw, comp), set()).add(ccode)
-    per_curriculum: dict[str, tuple[dict, dict]] = {}
+    # Per curriculum code: the failing indicators it answers and the competencies concerned.
+    # A curriculum answers an indicator that names it, or teaches a competency linked to it.
+    per_curriculum: dict[str, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+    by_id = {i.id: i for i in failing}
     for indicator in failing:
         for code in indicator.curricula:
-            per_curriculum.setdefault(code, ({}, {}))[0][indicator.id] = indicator
+            per_curriculum[code][0][indicator.id] = indicator
     for indicator_id, competency, fw in links:
-        indicator = next(i for i in failing if i.id == indicator_id)
-        for code in taught_by.get((fw, competency.code), ()):
-            entry = per_curriculum.setdefault(code, ({}, {}))
-            entry[0][indicator_id] = indicator
-            entry[1][competency.id] = competency
-    for indicator_id, competency, _fw in links:
-        for code in per_curriculum:
-            indicator = next(i for i in failing if i.id == indicator_id)
-            if code in indicator.curricula:
-                per_curriculum[code][1][competency.id] = competency
+        indicator = by_id[indicator_id]
+        for code in taught_by.get((fw, competency.code), set()) | set(indicator.curricula):
+            per_curriculum[code][0][indicator_id] = indicator
+            per_curriculum[code][1][competency.id] = competency
     curricula = _newest_published(set(per_curriculum))
     if not curricula:
         return []

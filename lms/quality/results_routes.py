@@ -13,6 +13,7 @@ from ..auth.access import roles_required
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import apply_error
 from ..i18n import format_number, local_date, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
 from ..training import services as training
@@ -228,9 +229,7 @@ def add_action(assessment_id: int):
     assessment = services.load_assessment(assessment_id) or abort(404)
     if not services.may_assess(current_user, assessment.facility):
         abort(403)
-    failing = [
-        r for r in results.indicator_results(assessment) if r.score is not None and r.score < 1
-    ]
+    failing = [r for r in results.indicator_results(assessment) if r.failing]
     form = ActionForm()
     if request.method == "GET":
         form.indicator_id.data = request.args.get("indicator", type=int)
@@ -263,7 +262,6 @@ def add_action(assessment_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            from ..forms import apply_error
 
             apply_error(form, error)
     return render_template("quality/action.html", a=assessment, form=form)

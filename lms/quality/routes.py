@@ -14,13 +14,14 @@ from ..database import utcnow
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import Form, apply_error
-from ..i18n import local_date
+from ..i18n import format_number, local_date, localised
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits.models import Facility, Province
 from ..users.models import Role, User, UserRole
 from . import services
 from .forms import ReasonForm, RoundForm, ScopeForm, StartForm
-from .models import AssessmentStatus, QualityAssessment, QualityTool
+from .models import AssessmentStatus, AssessorScope, QualityAssessment, QualityTool
+from .results import actions_due, indicator_results
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 assessors = roles_required(Role.QUALITY_ASSESSOR, Role.ADMIN)
@@ -147,7 +148,6 @@ def list_assessors():
         .where(UserRole.role == Role.QUALITY_ASSESSOR)
         .order_by(User.family_name_en)
     ).all()
-    from .models import AssessorScope
 
     scopes: dict[int, list] = {}
     for scope in db.session.scalars(
@@ -170,7 +170,6 @@ def edit_scopes(user_id: int):
         province_ids=[s.province_id for s in current if s.province_id],
         facility_ids=[s.facility_id for s in current if s.facility_id],
     )
-    from ..i18n import localised
 
     form.province_ids.choices = [
         (p.id, localised(p, "name"))
@@ -204,7 +203,6 @@ def edit_scopes(user_id: int):
 @bp.route("/assessments/new", methods=["GET", "POST"])
 @assessors
 def new_assessment():
-    from ..i18n import localised
 
     form = StartForm()
     if request.method == "GET":
@@ -268,7 +266,6 @@ def show_assessment(assessment_id: int):
     answers = {a.indicator_id: a for a in assessment.answers}
     score = services.score_of(assessment, tool)
     team = {u.id for u in assessment.assessors}
-    from .results import actions_due, indicator_results
 
     return render_template(
         "quality/assessment.html",
@@ -282,7 +279,7 @@ def show_assessment(assessment_id: int):
         to_review=[
             a for a in actions_due(assessment.facility_id) if a.assessment_id != assessment.id
         ],
-        failing=[r for r in indicator_results(assessment) if r.score is not None and r.score < 1]
+        failing=[r for r in indicator_results(assessment) if r.failing]
         if assessment.status != AssessmentStatus.DRAFT
         else [],
         team=current_user.has_role(Role.ADMIN) or current_user.id in team,
@@ -371,7 +368,6 @@ def submit_assessment(assessment_id: int):
         result = services.submit(current_user, assessment, utcnow())
     except DomainError as error:
         return _refused(error, "quality.show_assessment", assessment_id=assessment_id)
-    from ..i18n import format_number
 
     return _done(
         _(

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -121,6 +121,21 @@ def browser():
         browser.close()
 
 
+class Meter:
+    """Bytes received over the wire by one page (compressed sizes, headers included)."""
+
+    def __init__(self, context, page, cache: bool = True):
+        self.bytes = 0
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        if not cache:
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _finished(self, event):
+        self.bytes += int(event.get("encodedDataLength", 0))
+
+
 @dataclass
 class Visit:
     """One person's browser: a context in a language, at a size, with or without JavaScript."""
@@ -131,7 +146,6 @@ class Visit:
     language: str
     viewport: dict
     javascript: bool = True
-    bytes_in: list[int] = field(default_factory=lambda: [0])
 
     def __post_init__(self):
         self.context = self.browser.new_context(
@@ -142,15 +156,10 @@ class Visit:
         self.context.add_cookies([{"name": "lang", "value": self.language, "url": self.base}])
         self.page = self.context.new_page()
         self.page.set_default_timeout(15000)
-        cdp = self.context.new_cdp_session(self.page)
-        cdp.send("Network.enable")
-        cdp.on("Network.loadingFinished", self._finished)
-
-    def _finished(self, event):
-        self.bytes_in[0] += int(event.get("encodedDataLength", 0))
+        self.meter = Meter(self.context, self.page)
 
     def go(self, path: str):
-        self.bytes_in[0] = 0
+        self.meter.bytes = 0
         self.page.goto(self.base + path)
         return self.page
 
@@ -174,10 +183,10 @@ class Visit:
         html = page.content()
         repeat = None
         if page.evaluate("document.readyState") == "complete" and "/login" not in url:
-            self.bytes_in[0] = 0
+            self.meter.bytes = 0
             response = page.goto(url)
             page.wait_for_load_state("networkidle")
-            repeat = self.bytes_in[0] if response and response.ok else None
+            repeat = self.meter.bytes if response and response.ok else None
         RESULTS.append(
             {
                 "page": f"{self.journey}/{self.language}/{name}",
@@ -204,18 +213,11 @@ class Visit:
         )
         context.add_cookies(self.context.cookies())
         page = context.new_page()
-        total = [0]
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        cdp.on(
-            "Network.loadingFinished",
-            lambda e: total.__setitem__(0, total[0] + int(e.get("encodedDataLength", 0))),
-        )
+        meter = Meter(context, page, cache=False)
         page.goto(self.page.url)
         page.wait_for_load_state("networkidle")
         context.close()
-        return total[0]
+        return meter.bytes
 
     def _axe(self) -> list[dict]:
         self.page.add_script_tag(path=str(AXE))
