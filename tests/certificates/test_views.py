@@ -205,6 +205,17 @@ def test_registry_filters_expiring_and_province(client, login_as, issued):
     assert issued.serial not in client.get("/certificates?curriculum=OTHER").get_data(as_text=True)
 
 
+def test_a_search_keeps_its_filters_in_the_csv_link(client, login_as, issued):
+    # A search with a name used to fail (500): the CSV link passed `q` twice.
+    login_as(Role.OFFICER)
+    family = issued.data["family_name_en"]
+    response = client.get(f"/certificates?q={family}&status=valid")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert issued.serial in html
+    assert f"/certificates?q={family}&amp;status=valid&amp;format=csv" in html
+
+
 def test_settings_are_printed_on_new_certificates_only(client, login_as, graduates, issued, app):
     login_as(Role.ADMIN)
     response = client.post(
