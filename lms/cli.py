@@ -194,6 +194,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(quality_cli)
 
+    from .national.cli import national_cli
+
+    app.cli.add_command(national_cli)
+
     audit_cli = AppGroup("audit", help="The audit trail.")
 
     @audit_cli.command("verify")

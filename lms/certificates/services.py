@@ -164,7 +164,7 @@ def active_certificates(enrolment_ids: list[int]) -> dict[int, Certificate]:
     }
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for candidate in (day.day, 30, 29, 28):
@@ -179,7 +179,7 @@ def _expiry(curriculum, issued_on: date) -> date | None:
     """The last day of validity, from the curriculum's validity (None: it does not expire)."""
     if not curriculum.validity_months:
         return None
-    return _add_months(issued_on, curriculum.validity_months)
+    return add_months(issued_on, curriculum.validity_months)
 
 
 def _snapshot(enrolment: Enrolment, issued_on: date, expires_on: date | None, p) -> dict:
