@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..curricula.models import Curriculum, Instrument
 from ..curricula.spec import InstrumentType
+from ..database import utcnow
 from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.models import Framework
@@ -43,70 +44,93 @@ class Progress:
 
 def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     """Competencies achieved and left, attendance, logbooks and tests for one enrolment."""
-    return cohort_progress(enrolment.cohort, [enrolment], now)[enrolment.id]
+    return progress_of([enrolment], now)[enrolment.id]
 
 
 def cohort_progress(cohort: Cohort, enrolments: list[Enrolment], now: datetime) -> dict:
-    """`enrolment_progress` for enrolments of one cohort, by enrolment id, in a fixed number
-    of queries however many there are."""
-    curriculum = db.session.scalar(
-        sa.select(Curriculum)
-        .where(Curriculum.id == cohort.curriculum_id)
-        .options(selectinload(Curriculum.instruments).selectinload(Instrument.case_types))
-    )
+    """`enrolment_progress` for enrolments of one cohort, by enrolment id."""
+    return progress_of(enrolments, now)
+
+
+def progress_of(enrolments: list[Enrolment], now: datetime) -> dict[int, Progress]:
+    """`enrolment_progress` for any enrolments (one trainee's, one cohort's), by enrolment id.
+    The number of queries grows with the curricula they follow, never with the enrolments."""
+    if not enrolments:
+        return {}
     ids = [e.id for e in enrolments]
-    table = assessments.competency_table(curriculum, ids)
-    attendance = training.attendance_summary(cohort, now)
+    curricula = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Curriculum)
+            .where(Curriculum.id.in_({e.cohort.curriculum_id for e in enrolments}))
+            .options(selectinload(Curriculum.instruments).selectinload(Instrument.case_types))
+        )
+    }
+    attendance = training.attendance_for(enrolments, now)
     logbook_counts = assessments.verified_logbook_counts(ids)
     attempts = online_tests.attempts_by_enrolment(ids)
-    found = {}
+    by_curriculum: dict[int, list[Enrolment]] = {}
     for enrolment in enrolments:
-        outcomes = table.outcomes[enrolment.id]
-        logbooks = [
-            (
-                i,
-                rules.logbook_outcome(
-                    [(c.id, c.min_count) for c in i.case_types],
-                    logbook_counts.get((enrolment.id, i.id), {}),
-                ),
+        by_curriculum.setdefault(enrolment.cohort.curriculum_id, []).append(enrolment)
+    found = {}
+    for curriculum_id, group in by_curriculum.items():
+        curriculum = curricula[curriculum_id]
+        table = assessments.competency_table(curriculum, [e.id for e in group])
+        for enrolment in group:
+            found[enrolment.id] = _progress(
+                enrolment,
+                curriculum,
+                table,
+                attendance.get(enrolment.id),
+                logbook_counts,
+                attempts,
             )
-            for i in curriculum.instruments
-            if i.type == InstrumentType.LOGBOOK
-        ]
-        tests = []
-        for instrument in curriculum.instruments:
-            if instrument.type == InstrumentType.KNOWLEDGE_TEST:
-                taken = attempts.get((enrolment.id, instrument.id), [])
-                tests.append(
-                    (
-                        instrument,
-                        len(taken),
-                        any(a.passed for a in taken),
-                        any(a.submitted_at is None for a in taken),
-                    )
-                )
-        summary = attendance.get(enrolment.id)
-        required_ok = all(
-            outcomes[c].state == rules.CompetencyState.ACHIEVED
-            for c in table.required
-            if c in outcomes
-        )
-        attended_ok = (
-            summary is None
-            or summary.percent is None
-            or (summary.percent >= curriculum.min_attendance_percent)
-        )
-        found[enrolment.id] = Progress(
-            enrolment,
-            table,
-            outcomes,
-            _domain_bars(table, outcomes),
-            summary,
-            logbooks,
-            tests,
-            required_ok and attended_ok,
-        )
     return found
+
+
+def _progress(enrolment, curriculum, table, summary, logbook_counts, attempts) -> Progress:
+    outcomes = table.outcomes[enrolment.id]
+    logbooks = [
+        (
+            i,
+            rules.logbook_outcome(
+                [(c.id, c.min_count) for c in i.case_types],
+                logbook_counts.get((enrolment.id, i.id), {}),
+            ),
+        )
+        for i in curriculum.instruments
+        if i.type == InstrumentType.LOGBOOK
+    ]
+    tests = []
+    for instrument in curriculum.instruments:
+        if instrument.type == InstrumentType.KNOWLEDGE_TEST:
+            taken = attempts.get((enrolment.id, instrument.id), [])
+            tests.append(
+                (
+                    instrument,
+                    len(taken),
+                    any(a.passed for a in taken),
+                    any(a.submitted_at is None for a in taken),
+                )
+            )
+    required_ok = all(
+        outcomes[c].state == rules.CompetencyState.ACHIEVED for c in table.required if c in outcomes
+    )
+    attended_ok = (
+        summary is None
+        or summary.percent is None
+        or (summary.percent >= curriculum.min_attendance_percent)
+    )
+    return Progress(
+        enrolment,
+        table,
+        outcomes,
+        _domain_bars(table, outcomes),
+        summary,
+        logbooks,
+        tests,
+        required_ok and attended_ok,
+    )
 
 
 def _domain_bars(table, outcomes) -> list[DomainBar]:
@@ -137,27 +161,42 @@ class Registration:
     category: rules.RegisterCategory
 
 
-def registration(user: User) -> list[Registration]:
-    """For each framework the trainee has trained in: the domains fully achieved, by code.
-
-    A domain is achieved when every competency under it (its direct children) has been
-    achieved in some enrolment, whichever version of the framework the curriculum targeted.
-    """
-    enrolments = list(
+def enrolled(user: User) -> list[Enrolment]:
+    """The user's current enrolments, with their cohorts and curricula (one query)."""
+    return list(
         db.session.scalars(
             sa.select(Enrolment)
             .where(Enrolment.trainee_id == user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
             .options(joinedload(Enrolment.cohort).joinedload(Cohort.curriculum))
+            .order_by(Enrolment.id)
         )
     )
+
+
+def registration(user: User, progress: dict[int, Progress] | None = None) -> list[Registration]:
+    """For each framework the trainee has trained in: the domains fully achieved, by code.
+
+    A domain is achieved when every competency under it (its direct children) has been
+    achieved in some enrolment, whichever version of the framework the curriculum targeted.
+    `progress`: the progress of the user's enrolments, when the caller has it already.
+    """
+    if progress is None:
+        progress = progress_of(enrolled(user), utcnow())
     achieved_codes: dict[str, set[str]] = {}
-    by_curriculum: dict[int, list[Enrolment]] = {}
-    for enrolment in enrolments:
-        by_curriculum.setdefault(enrolment.cohort.curriculum_id, []).append(enrolment)
-    for enrolment_list in by_curriculum.values():
-        curriculum = enrolment_list[0].cohort.curriculum
-        table = assessments.competency_table(curriculum, [e.id for e in enrolment_list])
-        framework_code = db.session.get(Framework, curriculum.framework_id).code
+    tables = {
+        p.enrolment.cohort.curriculum_id: (p.enrolment.cohort.curriculum, p.table)
+        for p in progress.values()
+    }
+    frameworks_by_id = {
+        f.id: f.code
+        for f in db.session.scalars(
+            sa.select(Framework).where(
+                Framework.id.in_({c.framework_id for c, _t in tables.values()})
+            )
+        )
+    }
+    for curriculum, table in tables.values():
+        framework_code = frameworks_by_id[curriculum.framework_id]
         codes = achieved_codes.setdefault(framework_code, set())
         for outcomes in table.outcomes.values():
             codes.update(
@@ -196,7 +235,9 @@ class CpdStatus:
     completed: list[tuple[Curriculum, date]]
 
 
-def cpd_status(user: User, today: date, now: datetime) -> CpdStatus:
+def cpd_status(
+    user: User, today: date, now: datetime, progress: dict[int, Progress] | None = None
+) -> CpdStatus:
     """CPD credits from curricula completed in the current licensing cycle of the council.
 
     A curriculum counts as completed when its cohort is closed and the enrolment met the
@@ -205,24 +246,21 @@ def cpd_status(user: User, today: date, now: datetime) -> CpdStatus:
     """
     council = db.session.get(Council, user.council_id) if user.council_id else None
     cycle = rules.licensing_cycle(today, council.licence_cycle_years if council else 3)
-    completed = completed_curricula(user, now)
+    completed = completed_curricula(user, now, progress)
     credits = rules.cpd_credits_in_cycle([(day, c.cpd_credits) for c, day in completed], cycle)
     return CpdStatus(council, cycle, credits, completed)
 
 
-def completed_curricula(user: User, now: datetime) -> list[tuple[Curriculum, date]]:
-    """The curricula the user completed, each with the day it counts (its cohort's last)."""
-    enrolments = db.session.scalars(
-        sa.select(Enrolment)
-        .join(Cohort)
-        .where(
-            Enrolment.trainee_id == user.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Cohort.status == CohortStatus.CLOSED,
-        )
-    )
-    completed = []
-    for enrolment in enrolments:
-        if enrolment_progress(enrolment, now).complete:
-            completed.append((enrolment.cohort.curriculum, enrolment.cohort.end_date))
-    return completed
+def completed_curricula(
+    user: User, now: datetime, progress: dict[int, Progress] | None = None
+) -> list[tuple[Curriculum, date]]:
+    """The curricula the user completed, each with the day it counts (its cohort's last).
+    `progress`: the progress of the user's enrolments, when the caller has it already."""
+    if progress is None:
+        closed = [e for e in enrolled(user) if e.cohort.status == CohortStatus.CLOSED]
+        progress = progress_of(closed, now)
+    return [
+        (p.enrolment.cohort.curriculum, p.enrolment.cohort.end_date)
+        for p in progress.values()
+        if p.enrolment.cohort.status == CohortStatus.CLOSED and p.complete
+    ]

@@ -102,17 +102,13 @@ def _run(action, success: str, target: str):
 @bp.route("/my/progress")
 @roles_required(Role.TRAINEE)
 def my_progress():
-    enrolments = db.session.scalars(
-        db.select(Enrolment).where(
-            Enrolment.trainee_id == current_user.id, Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-    ).all()
     now = utcnow()
+    found = progress.progress_of(progress.enrolled(current_user), now)
     return render_template(
         "assessments/my_progress.html",
-        items=[progress.enrolment_progress(e, now) for e in enrolments],
-        registrations=progress.registration(current_user),
-        cpd=progress.cpd_status(current_user, now.date(), now),
+        items=list(found.values()),
+        registrations=progress.registration(current_user, found),
+        cpd=progress.cpd_status(current_user, now.date(), now, found),
     )
 
 

@@ -548,6 +548,44 @@ def attendance_summary(cohort: Cohort, now: datetime) -> dict[int, AttendanceSum
     }
 
 
+def attendance_for(enrolments: list[Enrolment], now: datetime) -> dict[int, AttendanceSummary]:
+    """`attendance_summary` for enrolments of any cohorts (two grouped queries)."""
+    cohorts = {e.cohort_id for e in enrolments}
+    held = dict(
+        db.session.execute(
+            sa.select(CohortSession.cohort_id, sa.func.count())
+            .where(CohortSession.cohort_id.in_(cohorts), CohortSession.starts_at <= now)
+            .group_by(CohortSession.cohort_id)
+        ).all()
+    )
+    attended = sa.func.sum(
+        sa.case(
+            (Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]), 1), else_=0
+        )
+    )
+    excused = sa.func.sum(sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0))
+    counts = {
+        row[0]: (int(row[1] or 0), int(row[2] or 0))
+        for row in db.session.execute(
+            sa.select(Attendance.enrolment_id, attended, excused)
+            .join(CohortSession, CohortSession.id == Attendance.session_id)
+            .where(
+                Attendance.enrolment_id.in_([e.id for e in enrolments]),
+                CohortSession.starts_at <= now,
+            )
+            .group_by(Attendance.enrolment_id)
+        )
+    }
+    return {
+        e.id: AttendanceSummary(
+            counts.get(e.id, (0, 0))[0],
+            held.get(e.cohort_id, 0) - counts.get(e.id, (0, 0))[1],
+            counts.get(e.id, (0, 0))[1],
+        )
+        for e in enrolments
+    }
+
+
 def load_cohort(cohort_id: int) -> Cohort | None:
     return db.session.scalar(
         sa.select(Cohort)

@@ -236,6 +236,35 @@ def test_matrix_and_progress_queries_do_not_grow(
     assert len(QUERY_COUNTS["matrix"]) == len(QUERY_COUNTS["page"]) == 1
 
 
+def test_a_trainees_progress_page_does_not_grow_with_their_enrolments(
+    client, login, make_cohort, instructor, curriculum
+):
+    # It decided each enrolment on its own, twice (the page and the CPD cycle): 222 statements
+    # for a trainee of the national dataset with 12 enrolments. Now per curriculum followed.
+    from datetime import timedelta
+
+    from lms.training.models import CohortStatus
+
+    trainee = factories.user()
+    counts = []
+    for n in range(4):
+        cohort = make_cohort(code=f"P-{n}", capacity=10)
+        training.enrol(instructor, cohort, trainee, utcnow())
+        if n < 2:  # two done before, one counting in this CPD cycle
+            cohort.start_date = utcnow().date() - timedelta(days=400 * n + 30)
+            cohort.end_date = cohort.start_date + timedelta(days=5)
+            cohort.status = CohortStatus.CLOSED
+        db.session.commit()
+        if n == 0:
+            login(trainee)
+        with count_queries() as page:
+            response = client.get("/my/progress")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count('<h2><a href="/enrolments/') == n + 1
+        counts.append(page.count)
+    assert len(set(counts)) == 1, counts
+
+
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
     b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
