@@ -67,7 +67,9 @@ class QualityBuilder:
             round_id += 1
         tools = {}
         for tool in db.session.scalars(
-            sa.select(QualityTool).where(QualityTool.status == "published")
+            sa.select(QualityTool)
+            .where(QualityTool.status == "published")
+            .order_by(QualityTool.code, QualityTool.version)
         ):
             tool = load_tool(tool.id)
             for kind in json.loads(tool.facility_types_json):

@@ -69,7 +69,11 @@ class Group:
 
 def courses() -> list[Course]:
     result = []
-    for c in db.session.scalars(sa.select(Curriculum).where(Curriculum.status == "published")):
+    for c in db.session.scalars(
+        sa.select(Curriculum)
+        .where(Curriculum.status == "published")
+        .order_by(Curriculum.code, Curriculum.version)
+    ):
         hours = sum(m.hours for m in c.modules)
         result.append(
             Course(
