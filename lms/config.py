@@ -11,6 +11,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from limits import parse_many
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("LMS_INSTANCE_PATH", ROOT / "instance"))
 
@@ -30,6 +32,15 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _rate(name: str, default: str) -> str:
+    raw = os.environ.get(name) or default
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a rate such as '30 per minute', not {raw!r}") from exc
+    return raw
 
 
 def _dev_secret_key() -> str:
@@ -78,6 +89,7 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": secure,
         "LMS_HSTS": secure,
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE", "memory://"),
+        "LMS_VERIFY_RATE_LIMIT": _rate("LMS_VERIFY_RATE_LIMIT", DEFAULTS["LMS_VERIFY_RATE_LIMIT"]),
         # Processes rendering certificate PDFs during a large bulk issue.
         "CERTIFICATE_WORKERS": _int("LMS_CERTIFICATE_WORKERS", min(os.cpu_count() or 1, 4)),
     }
@@ -104,6 +116,9 @@ DEFAULTS: dict = {
     "LMS_PAGE_SIZE": 50,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # If the shared Redis is unreachable, each process counts alone (as with memory://) rather
+    # than the public verification pages failing; Redis is tried again after a while.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "LMS_VERIFY_RATE_LIMIT": "30 per minute",
     "CERTIFICATE_WORKERS": 1,
     "COMPRESS_MIMETYPES": [

@@ -31,7 +31,9 @@ def fingerprint() -> str:
         sa.select(Enrolment.cohort_id, Enrolment.trainee_id, Enrolment.status).order_by(
             Enrolment.id
         ),
-        sa.select(Certificate.serial, Certificate.verification_code, Certificate.issued_on),
+        sa.select(
+            Certificate.serial, Certificate.verification_code, Certificate.issued_on
+        ).order_by(Certificate.id),
         sa.select(QualityAssessment.facility_id, QualityAssessment.overall_score).order_by(
             QualityAssessment.id
         ),
