@@ -16,6 +16,7 @@ from ..extensions import db
 from ..forms import apply_error
 from ..i18n import format_number, local_date, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
+from ..paging import Page
 from ..training import services as training
 from ..users.models import Role, User
 from . import actions, results, services
@@ -24,20 +25,6 @@ from .models import ImprovementAction
 from .routes import VIEWERS, _done, _refused, assessors, bp
 
 viewers = roles_required(*VIEWERS)
-
-
-class Page:
-    """One page of an already ranked list (the ranking is over the whole list)."""
-
-    size = 100
-
-    def __init__(self, rows: list, page: int):
-        self.total = len(rows)
-        self.pages = max(1, -(-self.total // self.size))
-        self.page = min(max(page, 1), self.pages)
-        self.items = rows[(self.page - 1) * self.size : self.page * self.size]
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
 def _facility(facility_id: int) -> Facility:
@@ -86,7 +73,7 @@ def league():
     shown = [r for r in rows if r.below] if only_below else rows
     return render_template(
         "quality/league.html",
-        page=Page(shown, request.args.get("page", 1, type=int)),
+        page=Page.of_list(shown, request.args.get("page", 1, type=int), 100),
         districts_summary=results.district_summary(rows) if province_id and not district_id else [],
         coverage=results.coverage(local_date(utcnow()), province_id, district_id),
         rounds=all_rounds,

@@ -216,6 +216,20 @@ def test_a_search_keeps_its_filters_in_the_csv_link(client, login_as, issued):
     assert f"/certificates?q={family}&amp;status=valid&amp;format=csv" in html
 
 
+def test_registry_search_by_serial_prefix_and_by_name(client, login_as, issued):
+    login_as(Role.OFFICER)
+    listed = f"<code>{issued.serial}</code>"
+
+    def found(q):
+        return listed in client.get(f"/certificates?q={q}").get_data(as_text=True)
+
+    assert found(issued.serial.rsplit("-", 1)[0].lower())  # a serial's beginning, any case
+    assert found(issued.serial)
+    assert not found(issued.serial + "9")
+    assert found(issued.holder.given_name_en[1:-1])  # inside a name
+    assert not found("Nobody")
+
+
 def test_settings_are_printed_on_new_certificates_only(client, login_as, graduates, issued, app):
     login_as(Role.ADMIN)
     response = client.post(
