@@ -1,6 +1,10 @@
-"""One page of a long list: what the pagination macro in templates/_macros.html needs."""
+"""Pages: one page of a long list (for the pagination macro), and a small cache of rendered
+pages."""
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
 
 
 class Page:
@@ -22,3 +26,30 @@ class Page:
         found = cls(len(rows), page, size)
         found.items = rows[found.offset : found.offset + size]
         return found
+
+
+class LRUCache:
+    """The most recently used `size` entries, safe across threads of one process."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -181,3 +181,39 @@ def test_numbers_go_through_babel_with_khmer_digits(app):
     assert format_number(74.0, "en") == "74"
     assert format_number(1234.5, "en") == "1,234.5"
     assert format_number(12.25, "km") == "១២.២៥"
+
+
+def test_anonymous_pages_set_no_session_and_switch_language_without_a_token(app):
+    # Public pages (certificate verification) carry no CSRF token: no session cookie is set,
+    # so they can be cached. Switching language then only sets the visitor's cookie.
+    from .conftest import make_app
+
+    strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    client = strict.test_client()
+    response = client.get("/verify")
+    assert response.status_code == 200
+    assert "csrf_token" not in response.get_data(as_text=True).split("<main", 1)[0]
+    assert "lms_session" not in response.headers.get("Set-Cookie", "")
+    response = client.post("/language", data={"language": "en", "next": "/verify"})
+    assert response.status_code == 302
+    assert "lang=en" in response.headers["Set-Cookie"]
+
+
+def test_a_logged_in_users_language_switch_needs_the_token(app):
+    from . import factories
+    from .conftest import csrf_token, make_app
+
+    strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    client = strict.test_client()
+    user = factories.user()
+    db.session.commit()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login", data={"csrf_token": token, "login": user.username, "password": factories.PASSWORD}
+    )
+    assert client.post("/language", data={"language": "en", "next": "/"}).status_code == 400
+    token = csrf_token(client.get("/account").get_data(as_text=True))
+    response = client.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.preferred_language == "en"

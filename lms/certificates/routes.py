@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -30,11 +31,11 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import Form, apply_error
-from ..i18n import format_number
+from ..i18n import current_language, format_number
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
-from ..paging import Page
+from ..paging import LRUCache, Page
 from ..training import services as training
 from ..training import uploads
 from ..training.models import Enrolment, EnrolmentStatus
@@ -496,14 +497,33 @@ def _rate_limit():
     return current_app.config["LMS_VERIFY_RATE_LIMIT"]
 
 
+# Rendered verification pages for visitors who are not logged in, per process, keyed by
+# everything they show that can change (the certificate's state, the day, the language).
+_pages = LRUCache(2048)
+
+
 @bp.route("/verify/<code>")
 @public
 @limiter.limit(_rate_limit)
 def verify(code: str):
+    today = utcnow().date()
+    cacheable = not session and not current_user.is_authenticated
+    if cacheable:
+        state = db.session.execute(
+            sa.select(Certificate.id, Certificate.revoked_at, Certificate.superseded_at).where(
+                Certificate.verification_code == code
+            )
+        ).first()
+        if state is None:
+            abort(404)
+        key = (request.full_path, current_language(), today, tuple(state))
+        page = _pages.get(key)
+        if page is not None:
+            return page
     certificate = services.by_code(code)
     if certificate is None:
         abort(404)
-    return render_template(
+    page = render_template(
         "certificates/verify.html",
         c=_public(certificate),
         dates={
@@ -511,9 +531,12 @@ def verify(code: str):
             "expires": certificate.expires_on,
             "revoked": certificate.revoked_at,
         },
-        status=certificate.status_on(utcnow().date()),
+        status=certificate.status_on(today),
         reason=certificate.revocation_reason,
     )
+    if cacheable and not session:  # rendering set nothing in the session (no flash, no token)
+        _pages.put(key, page)
+    return page
 
 
 @bp.route("/verify/<code>.json")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..auth.access import login_required, public
 from ..auth.routes import safe_next
-from ..extensions import db
+from ..extensions import csrf, db
 from ..i18n import LANGUAGE_COOKIE
 from ..users import services as users
 from ..users.models import Role
@@ -46,7 +46,13 @@ def account():
 
 @bp.route("/language", methods=["POST"])
 @public
+@csrf.exempt
 def set_language():
+    # A visitor who is not logged in changes nothing but their own cookie, so their pages
+    # carry no CSRF token (and set no session: public pages stay cacheable). A logged-in
+    # user's choice is saved to their account: that needs the token.
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     language = request.form.get("language", "")
     response = redirect(safe_next(request.form.get("next")))
     if language in current_app.config["LMS_LANGUAGES"]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..certificates.models import Certificate
 from ..curricula.models import Curriculum, curriculum_requirements
@@ -138,7 +138,7 @@ def staff_with_certificates(facility_id: int, day: date) -> list[StaffRow]:
     if rows:
         for cert in db.session.scalars(
             sa.select(Certificate)
-            .options(joinedload(Certificate.curriculum))
+            .options(joinedload(Certificate.curriculum), defer(Certificate.snapshot))
             .where(
                 Certificate.holder_id.in_(list(rows)),
                 Certificate.valid_on(day),

@@ -326,3 +326,26 @@ def test_cohort_eligibility_page_queries_do_not_grow(
         html = client.get(f"/certificates/cohorts/{cohort.id}").get_data(as_text=True)
     assert html.count("badge-ok") >= 6
     assert seven.count == three.count, seven.statements
+
+
+def test_a_cached_verification_page_follows_a_revocation_at_once(client, issued):
+    from lms.certificates.models import RevocationReason
+
+    from ..conftest import count_queries
+
+    url = f"/verify/{issued.verification_code}"
+    client.set_cookie("lang", "en")
+    first = client.get(url)
+    assert "Valid" in first.get_data(as_text=True)
+    assert "Set-Cookie" not in first.headers  # no session for a visitor: the page can be kept
+    with count_queries() as q:
+        again = client.get(url)
+    assert again.get_data() == first.get_data()
+    assert q.count == 1  # the certificate's state only: the page came from the cache
+    officer = factories.user(roles=[Role.OFFICER])
+    certificates.revoke(officer, issued, RevocationReason.ISSUED_IN_ERROR, "", utcnow())
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "Revoked" in html and "Issued in error" in html
+    client.set_cookie("lang", "km")
+    assert km("Issued in error") in client.get(url).get_data(as_text=True)
