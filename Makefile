@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PGURL ?= postgresql+psycopg://postgres@127.0.0.1:5432
 
-.PHONY: install run test test-postgres e2e lint format translations check-system clean
+.PHONY: install run test test-postgres e2e bench lint format translations check-system clean
 
 install: $(STAMP)
 
@@ -59,6 +59,16 @@ e2e: install
 	  grep -q '"version": "$(AXE_VERSION)"' .e2e/node_modules/axe-core/package.json || \
 	  npm install --prefix .e2e --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 	LMS_E2E=1 LMS_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e -p no:cacheprovider
+
+# Load benchmarks on the national dataset, SQLite then PostgreSQL, and certificate rendering
+# (bench/README.md). The dataset is generated on first use (.bench/, database lms_bench).
+bench: install
+	@command -v wrk >/dev/null || { \
+	  echo "The load benchmark needs wrk. On Debian or Ubuntu run:"; \
+	  echo "  sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/load.py --database sqlite --mixed 300
+	LMS_BENCH_PG_URL=$(PGURL)/lms_bench $(BIN)/python bench/load.py --database postgresql
+	$(BIN)/python bench/certificates.py
 
 lint: install
 	$(BIN)/ruff check lms tests bench wsgi.py

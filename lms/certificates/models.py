@@ -75,6 +75,13 @@ class Certificate(db.Model):
             sqlite_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
             postgresql_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
         ),
+        # "Expiring within 90 days" counts current certificates only (the registry's banner).
+        sa.Index(
+            "ix_certificates_current_expiry",
+            "expires_on",
+            sqlite_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

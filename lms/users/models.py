@@ -73,6 +73,10 @@ class User(UserMixin, TimestampMixin, db.Model):
             sqlite_where=sa.text("licence_number IS NOT NULL"),
             postgresql_where=sa.text("licence_number IS NOT NULL"),
         ),
+        # Name searches (the certificate registry) read this narrow index, not every row.
+        sa.Index(
+            "ix_users_names", "family_name_en", "given_name_en", "family_name_km", "given_name_km"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
