@@ -31,10 +31,18 @@ class Page:
 class LRUCache:
     """The most recently used `size` entries, safe across threads of one process."""
 
+    every: list[LRUCache] = []  # so that tests can start each from nothing
+
     def __init__(self, size: int):
         self.size = size
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        LRUCache.every.append(self)
+
+    @classmethod
+    def clear_all(cls) -> None:
+        for cache in cls.every:
+            cache.clear()
 
     def get(self, key):
         with self._lock:

@@ -23,6 +23,7 @@ from lms.config import TESTING, database_url
 from lms.curricula import importer
 from lms.database import utcnow
 from lms.extensions import db
+from lms.paging import LRUCache
 from lms.training import services as training_services
 from lms.training.models import CohortStatus
 from lms.users.models import Role
@@ -106,6 +107,7 @@ def app(database_uri, _schema, tmp_path):
         from lms.extensions import limiter
 
         limiter.reset()
+        LRUCache.clear_all()  # ids start again in every test's database
         _wipe(_schema)
         from lms.cli import seed_reference_data
 

@@ -20,6 +20,8 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.models import ScaleLevel
+from ..frameworks.spec import Status
+from ..paging import LRUCache
 from ..training import services as training
 from ..training.models import Enrolment, EnrolmentStatus
 from . import rules
@@ -501,10 +503,47 @@ class CompetencyTable:
     framework: dict[int, object]  # every competency of the framework by id (for domains)
 
 
-def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
-    """Decide every relevant competency for every enrolment (a fixed number of queries)."""
+@dataclass(frozen=True)
+class CompetencyView:
+    """A competency as plain values, safe to keep between requests."""
+
+    id: int
+    framework_id: int
+    parent_id: int | None
+    code: str
+    title_km: str | None
+    title_en: str
+    description_km: str | None
+    description_en: str | None
+    critical: bool
+    depth: int
+    position: int
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What a curriculum version assesses: instruments by competency, the required
+    competencies, the relevant ones in framework order, and the whole framework by id."""
+
+    mapped: dict[int, list[int]]
+    required: frozenset[int]
+    competencies: tuple[CompetencyView, ...]
+    framework: dict[int, CompetencyView]
+
+
+# Published and retired versions never change: their structure is read once per process.
+_structures = LRUCache(256)
+
+
+def curriculum_structure(curriculum) -> Structure:
+    """The curriculum's `Structure` (three queries, or none once a published one is known)."""
     from ..curricula.models import curriculum_requirements, instrument_competencies
 
+    key = (curriculum.id, curriculum.content_hash)
+    keep = curriculum.status in (Status.PUBLISHED, Status.RETIRED)
+    found = _structures.get(key) if keep else None
+    if found is not None:
+        return found
     mapped: dict[int, list[int]] = {}
     for instrument_id, competency_id in db.session.execute(
         sa.select(instrument_competencies.c.instrument_id, instrument_competencies.c.competency_id)
@@ -512,7 +551,7 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
         .where(Instrument.curriculum_id == curriculum.id)
     ):
         mapped.setdefault(competency_id, []).append(instrument_id)
-    required = set(
+    required = frozenset(
         db.session.scalars(
             sa.select(curriculum_requirements.c.competency_id).where(
                 curriculum_requirements.c.curriculum_id == curriculum.id
@@ -520,8 +559,25 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
         )
     )
     ids = required | set(mapped)
-    framework = frameworks.competencies_of(curriculum.framework_id)
-    competencies = [c for c in frameworks.in_tree_order(framework) if c.id in ids]
+    framework = [
+        CompetencyView(**{f: getattr(c, f) for f in CompetencyView.__dataclass_fields__})
+        for c in frameworks.competencies_of(curriculum.framework_id)
+    ]
+    found = Structure(
+        mapped,
+        required,
+        tuple(c for c in frameworks.in_tree_order(framework) if c.id in ids),
+        {c.id: c for c in framework},
+    )
+    if keep:
+        _structures.put(key, found)
+    return found
+
+
+def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
+    """Decide every relevant competency for every enrolment (a fixed number of queries)."""
+    structure = curriculum_structure(curriculum)
+    mapped, competencies = structure.mapped, structure.competencies
     results = results_for(enrolment_ids) if enrolment_ids else {}
     panels: dict[tuple[int, int], rules.PanelDecision] = {}
     for decision in db.session.scalars(
@@ -542,4 +598,4 @@ def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
         }
         for e in enrolment_ids
     }
-    return CompetencyTable(competencies, required, outcomes, {c.id: c for c in framework})
+    return CompetencyTable(list(competencies), structure.required, outcomes, structure.framework)

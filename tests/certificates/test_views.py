@@ -313,6 +313,7 @@ def test_cohort_eligibility_page_queries_do_not_grow(
     from ..conftest import count_queries
 
     login_as(Role.OFFICER)
+    client.get(f"/certificates/cohorts/{cohort.id}")  # reads the curriculum's structure once
     with count_queries() as three:
         assert client.get(f"/certificates/cohorts/{cohort.id}").status_code == 200
     cohort.status, cohort.capacity = CohortStatus.RUNNING, 10
