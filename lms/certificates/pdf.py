@@ -7,10 +7,12 @@ so every Khmer text is given zero-width spaces at ICU's line-break positions fir
 from __future__ import annotations
 
 import base64
-import io
+import gc
 import multiprocessing
 import re
+import struct
 import threading
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
@@ -20,12 +22,13 @@ from urllib.parse import unquote, urlsplit
 import segno
 from flask import render_template
 
-from ..assets import PDF_FONTS
+from ..assets import PDF_FONTS, PDF_WEIGHTS
 
 KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 ZWSP = "\u200b"
 MUOL_LIGHT = Path("/usr/share/fonts/truetype/khmeros/KhmerOSmuollight.ttf")
 ALLOWED_FILES = {PDF_FONTS.resolve(), MUOL_LIGHT.parent.resolve()}
+STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "certificates" / "pdf.css"
 
 
 _local = threading.local()
@@ -65,10 +68,33 @@ def qr_png(url: str) -> str:
     """The verification address as a QR code PNG data URI (error correction M), one pixel per
     module with the standard four-module quiet zone. The template scales it up with
     `image-rendering: pixelated`, so PDF viewers draw sharp modules (Interpolate false) and
-    WeasyPrint has a few hundred pixels, not thousands, to decode and re-encode."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=1, border=4)
-    return QR_PREFIX + base64.b64encode(buffer.getvalue()).decode()
+    WeasyPrint has a few hundred pixels, not thousands, to decode and re-encode. The PNG is
+    8-bit grey, which WeasyPrint takes as it is (segno's 1-bit PNG it converted to RGB and
+    encoded twice)."""
+    rows = [
+        bytes(0 if dark else 255 for dark in row)
+        for row in segno.make(url, error="m").matrix_iter(scale=1, border=4)
+    ]
+    return QR_PREFIX + base64.b64encode(_grey_png(rows)).decode()
+
+
+def _grey_png(rows: list[bytes]) -> bytes:
+    """An 8-bit greyscale PNG of equally long rows of pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", len(rows[0]), len(rows), 8, 0, 0, 0, 0)
+    scanlines = b"".join(b"\0" + row for row in rows)  # filter type 0 on every row
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(scanlines, 9)),
+            chunk(b"IEND", b""),
+        )
+    )
 
 
 def heading_font() -> Path | None:
@@ -106,33 +132,80 @@ def fetcher():
     return CertificateFetcher()
 
 
+def stylesheet_source() -> str:
+    """pdf.css with the fonts: Noto Sans Khmer (static instances), and Khmer OS Muol Light
+    for headings when installed, else bold Noto Sans Khmer."""
+    faces = [
+        f'@font-face {{ font-family: "Noto Sans Khmer"; src: url("{(PDF_FONTS / name).as_uri()}");'
+        f" font-weight: {weight}; }}"
+        for name, weight in PDF_WEIGHTS.items()
+    ]
+    heading = heading_font()
+    if heading:
+        faces.append(f'@font-face {{ font-family: "Heading"; src: url("{heading.as_uri()}"); }}')
+        faces.append('.heading { font-family: "Heading"; }')
+    else:
+        faces.append(".heading { font-weight: 700; }")
+    faces.append("h2.heading { font-weight: normal; }")
+    return "\n".join(faces) + "\n" + STYLESHEET.read_text(encoding="utf-8")
+
+
 @cache
-def _font_config():
+def _stylesheet():
+    """The stylesheet parsed once per process, its fonts loaded into one FontConfiguration
+    that every certificate then shares (parsing it for each took ~2 ms)."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    font_config = FontConfiguration()
+    css = CSS(
+        string=stylesheet_source(),
+        base_url=STYLESHEET.as_uri(),
+        url_fetcher=fetcher(),
+        font_config=font_config,
+    )
+    return css, font_config
 
 
 def certificate_html(context: dict) -> str:
     """The certificate's HTML (needs the application, for the template)."""
-    return render_template(
-        "certificates/pdf.html",
-        c=context,
-        font_regular=(PDF_FONTS / "noto-sans-khmer-regular.ttf").as_uri(),
-        font_bold=(PDF_FONTS / "noto-sans-khmer-bold.ttf").as_uri(),
-        font_heading=heading_font().as_uri() if heading_font() else None,
-    )
+    return render_template("certificates/pdf.html", c=context)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while WeasyPrint works. A certificate allocates
+    some 100,000 objects that live until it is written, so the collections they trigger free
+    nothing, and the full ones walk the whole heap: in a process holding the application,
+    6.4 ms of each render went to the collector, 1.5 ms with this (the ~5,000 objects in
+    cycles that a render leaves are collected after it). The collector is resumed only if it
+    was running, so overlapping renders in threads leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
     """WeasyPrint, fetching nothing but the certificate fonts and the QR code. Needs no
     application, so render-pool processes can run it."""
+    with _collector_paused():
+        return _write_pdf(html, pdfa)
+
+
+def _write_pdf(html: str, pdfa: bool) -> bytes:
+    # A function of its own so that the document is freed (by reference counting) before
+    # the collector resumes, which then has little left to look at.
     from weasyprint import HTML
 
-    document = HTML(string=html, url_fetcher=fetcher(), base_url="file:///nonexistent/")
-    options = {"font_config": _font_config(), "uncompressed_pdf": False}
+    css, font_config = _stylesheet()
+    options = {"stylesheets": [css], "font_config": font_config, "uncompressed_pdf": False}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
+    document = HTML(string=html, url_fetcher=fetcher(), base_url="file:///nonexistent/")
     return document.write_pdf(**options)
 
 
