@@ -183,13 +183,20 @@ def test_numbers_go_through_babel_with_khmer_digits(app):
     assert format_number(12.25, "km") == "១២.២៥"
 
 
-def test_anonymous_pages_set_no_session_and_switch_language_without_a_token(app):
+def _dispose(other_app) -> None:
+    """Close a second app's pooled connections (PostgreSQL warns of open ones)."""
+    with other_app.app_context():
+        db.engine.dispose()
+
+
+def test_anonymous_pages_set_no_session_and_switch_language_without_a_token(app, request):
     # Public pages (certificate verification) carry no CSRF token: no session cookie is set,
     # so they can be cached. Switching language then only sets the visitor's cookie.
     from .conftest import make_app
 
     strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
     client = strict.test_client()
+    request.addfinalizer(lambda: _dispose(strict))
     response = client.get("/verify")
     assert response.status_code == 200
     assert "csrf_token" not in response.get_data(as_text=True).split("<main", 1)[0]
@@ -199,12 +206,13 @@ def test_anonymous_pages_set_no_session_and_switch_language_without_a_token(app)
     assert "lang=en" in response.headers["Set-Cookie"]
 
 
-def test_a_logged_in_users_language_switch_needs_the_token(app):
+def test_a_logged_in_users_language_switch_needs_the_token(app, request):
     from . import factories
     from .conftest import csrf_token, make_app
 
     strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
     client = strict.test_client()
+    request.addfinalizer(lambda: _dispose(strict))
     user = factories.user()
     db.session.commit()
     token = csrf_token(client.get("/login").get_data(as_text=True))
