@@ -516,40 +516,19 @@ class AttendanceSummary:
 
 
 def attendance_summary(cohort: Cohort, now: datetime) -> dict[int, AttendanceSummary]:
-    """Attendance per enrolment over the sessions held so far (one grouped query).
+    """Attendance per enrolment of the cohort over the sessions held so far.
 
     Present and late count as attended; an excused absence leaves the session out; an
     unmarked past session counts as absent.
     """
-    held = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            CohortSession.cohort_id == cohort.id, CohortSession.starts_at <= now
-        )
-    )
-    attended = sa.func.sum(
-        sa.case(
-            (Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]), 1), else_=0
-        )
-    )
-    excused = sa.func.sum(sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Attendance.enrolment_id, attended, excused)
-        .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == cohort.id, CohortSession.starts_at <= now)
-        .group_by(Attendance.enrolment_id)
-    ).all()
-    counts = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in rows}
-    enrolments = db.session.scalars(sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id))
-    return {
-        e: AttendanceSummary(
-            counts.get(e, (0, 0))[0], held - counts.get(e, (0, 0))[1], counts.get(e, (0, 0))[1]
-        )
-        for e in enrolments
-    }
+    enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id))
+    return attendance_for(list(enrolments), now)
 
 
 def attendance_for(enrolments: list[Enrolment], now: datetime) -> dict[int, AttendanceSummary]:
     """`attendance_summary` for enrolments of any cohorts (two grouped queries)."""
+    if not enrolments:
+        return {}
     cohorts = {e.cohort_id for e in enrolments}
     held = dict(
         db.session.execute(
