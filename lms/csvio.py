@@ -98,9 +98,6 @@ def safe_cell(value) -> object:
 
 def to_csv(header: list[str], rows) -> str:
     """CSV text with a byte-order mark (Excel then reads Khmer as UTF-8), formulas neutralised."""
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

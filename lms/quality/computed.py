@@ -30,8 +30,7 @@ def staff_on(facility_id: int, day: date) -> list[StaffMember]:
         .where(
             StaffAssignment.facility_id == facility_id,
             User.active.is_(True),
-            StaffAssignment.started_on <= day,
-            sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
+            StaffAssignment.covering(day),
         )
         .distinct()
     )
@@ -61,7 +60,7 @@ def evaluate(
     curricula = set(indicator.compute_curricula)
     cadres = set(indicator.compute_cadres)
     counted = [s for s in staff if not cadres or s.cadre in cadres]
-    certified = [s for s in counted if held.get(s.user_id, set()) & curricula]
+    certified = {s for s in counted if held.get(s.user_id, set()) & curricula}
     by_sex: dict[str, list[int]] = {}
     for member in counted:
         entry = by_sex.setdefault(member.sex, [0, 0])

@@ -127,8 +127,7 @@ def staff_with_certificates(facility_id: int, day: date) -> list[StaffRow]:
             .where(
                 StaffAssignment.facility_id == facility_id,
                 User.active.is_(True),
-                StaffAssignment.started_on <= day,
-                sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
+                StaffAssignment.covering(day),
             )
             .distinct()
         )
@@ -328,8 +327,7 @@ def coverage(
         .join(Facility, Facility.id == StaffAssignment.facility_id)
         .where(
             User.active.is_(True),
-            StaffAssignment.started_on <= day,
-            sa.or_(StaffAssignment.ended_on.is_(None), StaffAssignment.ended_on > day),
+            StaffAssignment.covering(day),
         )
         .distinct()
     )

@@ -141,5 +141,7 @@ class StaffAssignment(db.Model):
     started_on: Mapped[date]
     ended_on: Mapped[date | None]  # the first day no longer there
 
-    def covers(self, day: date) -> bool:
-        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+    @classmethod
+    def covering(cls, day: date):
+        """In SQL: the assignment held on `day` (it started by then and had not ended)."""
+        return sa.and_(cls.started_on <= day, sa.or_(cls.ended_on.is_(None), cls.ended_on > day))
