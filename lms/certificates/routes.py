@@ -318,8 +318,9 @@ def my_certificates():
     )
 
 
-# A serial, or its beginning: letters, then a hyphen and digits (names have no digits).
-SERIAL_LIKE = re.compile(r"^[A-Za-z][A-Za-z-]*-[0-9][0-9A-Za-z-]*$")
+# A serial (CODE-YEAR-NUMBER), or its beginning: the characters of curriculum codes, with a
+# digit somewhere (names have none).
+SERIAL_LIKE = re.compile(r"^(?=.*[0-9])[A-Za-z0-9._-]+$")
 
 
 MATCHED_HOLDERS = 5000
@@ -336,8 +337,8 @@ def registry_query(
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     if q and SERIAL_LIKE.match(q):
-        prefix = q.upper().replace("\\", "").replace("%", "").replace("_", "")
-        stmt = stmt.where(Certificate.serial.like(f"{prefix}%"))
+        prefix = q.upper().replace("_", "\\_")  # "_" is a wildcard in LIKE
+        stmt = stmt.where(Certificate.serial.like(f"{prefix}%", escape="\\"))
     elif q:
         # Holders first (a narrow table), then their certificates by index: a name search
         # never reads every certificate.

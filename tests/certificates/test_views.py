@@ -230,6 +230,17 @@ def test_registry_search_by_serial_prefix_and_by_name(client, login_as, issued):
     assert not found("Nobody")
 
 
+def test_registry_finds_serials_whose_code_has_digits_or_underscores(client, login_as, issued):
+    # Serials of codes such as MW2 went to the name search and were not found.
+    issued.serial = "MW2_B-2026-00001"
+    db.session.commit()
+    login_as(Role.OFFICER)
+    for q in ("mw2_b-2026", "MW2_B-2026-00001"):
+        html = client.get(f"/certificates?q={q}").get_data(as_text=True)
+        assert "<code>MW2_B-2026-00001</code>" in html
+    assert "<code>MW2_B" not in client.get("/certificates?q=MW2XB-2026").get_data(as_text=True)
+
+
 def test_settings_are_printed_on_new_certificates_only(client, login_as, graduates, issued, app):
     login_as(Role.ADMIN)
     response = client.post(
