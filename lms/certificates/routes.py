@@ -508,7 +508,8 @@ _pages = LRUCache(2048)
 @limiter.limit(_rate_limit)
 def verify(code: str):
     today = utcnow().date()
-    cacheable = not session and not current_user.is_authenticated
+    # Only the plain address is kept: a query string would make endless variants of one page.
+    cacheable = not (session or request.query_string or current_user.is_authenticated)
     if cacheable:
         state = db.session.execute(
             sa.select(Certificate.id, Certificate.revoked_at, Certificate.superseded_at).where(
@@ -517,7 +518,7 @@ def verify(code: str):
         ).first()
         if state is None:
             abort(404)
-        key = (request.full_path, current_language(), today, tuple(state))
+        key = (code, current_language(), today, tuple(state))
         page = _pages.get(key)
         if page is not None:
             return page
