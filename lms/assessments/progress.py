@@ -47,11 +47,6 @@ def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     return progress_of([enrolment], now)[enrolment.id]
 
 
-def cohort_progress(cohort: Cohort, enrolments: list[Enrolment], now: datetime) -> dict:
-    """`enrolment_progress` for enrolments of one cohort, by enrolment id."""
-    return progress_of(enrolments, now)
-
-
 def progress_of(enrolments: list[Enrolment], now: datetime) -> dict[int, Progress]:
     """`enrolment_progress` for any enrolments (one trainee's, one cohort's), by enrolment id.
     The number of queries grows with the curricula they follow, never with the enrolments."""

@@ -72,7 +72,7 @@ def check_eligibility(enrolment: Enrolment, now: datetime) -> Eligibility:
 def cohort_eligibility(cohort, enrolments: list[Enrolment], now: datetime) -> dict:
     """`check_eligibility` for enrolments of one cohort, by enrolment id, in a fixed number of
     queries."""
-    found = progress.cohort_progress(cohort, enrolments, now)
+    found = progress.progress_of(enrolments, now)
     return {e.id: _eligibility(e, now, found[e.id])[0] for e in enrolments}
 
 
