@@ -64,13 +64,14 @@ def progress_of(enrolments: list[Enrolment], now: datetime) -> dict[int, Progres
     attendance = training.attendance_for(enrolments, now)
     logbook_counts = assessments.verified_logbook_counts(ids)
     attempts = online_tests.attempts_by_enrolment(ids)
+    results = assessments.results_for(ids)  # once for every curriculum followed
     by_curriculum: dict[int, list[Enrolment]] = {}
     for enrolment in enrolments:
         by_curriculum.setdefault(enrolment.cohort.curriculum_id, []).append(enrolment)
     found = {}
     for curriculum_id, group in by_curriculum.items():
         curriculum = curricula[curriculum_id]
-        table = assessments.competency_table(curriculum, [e.id for e in group])
+        table = assessments.competency_table(curriculum, [e.id for e in group], results)
         for enrolment in group:
             found[enrolment.id] = _progress(
                 enrolment,

@@ -574,11 +574,15 @@ def curriculum_structure(curriculum) -> Structure:
     return found
 
 
-def competency_table(curriculum, enrolment_ids: list[int]) -> CompetencyTable:
-    """Decide every relevant competency for every enrolment (a fixed number of queries)."""
+def competency_table(
+    curriculum, enrolment_ids: list[int], results: dict[int, list] | None = None
+) -> CompetencyTable:
+    """Decide every relevant competency for every enrolment (a fixed number of queries).
+    `results`: `results_for` these enrolments (or more), when the caller has read them."""
     structure = curriculum_structure(curriculum)
     mapped, competencies = structure.mapped, structure.competencies
-    results = results_for(enrolment_ids) if enrolment_ids else {}
+    if results is None:
+        results = results_for(enrolment_ids) if enrolment_ids else {}
     panels: dict[tuple[int, int], rules.PanelDecision] = {}
     for decision in db.session.scalars(
         sa.select(PanelDecision)
