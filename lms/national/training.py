@@ -306,11 +306,10 @@ class TrainingBuilder:
         success = min(0.97, certificates / max(closed, 1))
         record_id = w.next_id(AssessmentRecord.__table__)
         records, marks = [], []
-        counts = {"records": 0, "marks": 0}
 
         def flush():
-            counts["records"] += w.write(AssessmentRecord.__table__, RECORD_COLUMNS, records)
-            counts["marks"] += w.write(ChecklistMark.__table__, MARK_COLUMNS, marks)
+            w.write(AssessmentRecord.__table__, RECORD_COLUMNS, records)
+            w.write(ChecklistMark.__table__, MARK_COLUMNS, marks)
             records.clear()
             marks.clear()
 
@@ -390,7 +389,6 @@ class TrainingBuilder:
                 if len(records) >= 100_000:
                     flush()
         flush()
-        self.record_count = counts["records"]
 
     def logbooks(self) -> None:
         """Cases logged in running cohorts: most verified, a few waiting, one in fifty rejected."""
@@ -480,6 +478,7 @@ class TrainingBuilder:
         current: dict[tuple[int, str], int] = {}  # (holder, curriculum) -> row index
         rows = []
         cert_id = w.next_id(Certificate.__table__)
+        end_of_day = datetime.combine(self.as_of, time.max)
         for day, e, t, g in issued:
             course, holder = g.course, people[t]
             key = (course.code, day.year)
@@ -533,9 +532,11 @@ class TrainingBuilder:
             cert_id += 1
             roll = rng.random()
             if roll < 0.006:
-                row["revoked_at"] = created + timedelta(days=rng.randint(10, 300))
-                row["reason"] = rng.choice(("issued_in_error", "assessment_invalid", "misconduct"))
-                del current[t, course.code]
+                revoked = created + timedelta(days=rng.randint(10, 300))
+                reason = rng.choice(("issued_in_error", "assessment_invalid", "misconduct"))
+                if revoked <= end_of_day:  # a revocation still to come is not in the data
+                    row["revoked_at"], row["reason"] = revoked, reason
+                    del current[t, course.code]
             elif roll < 0.009:  # a misspelt name, corrected
                 fixed = dict(row, id=cert_id, serial=row["serial"] + "-A", code=_code(rng))
                 fixed.update(
@@ -546,11 +547,6 @@ class TrainingBuilder:
                 rows.append(fixed)
                 cert_id += 1
         for row in rows:
-            if row["revoked_at"] is not None and row["revoked_at"] > datetime.combine(
-                self.as_of, time.max
-            ):
-                row["revoked_at"] = None
-                row["reason"] = None
             revoked = row["revoked_at"].date() if row["revoked_at"] else None
             self.certificates.setdefault(row["holder"], []).append(
                 (row["snapshot"]["curriculum_code"], row["issued_on"], row["expires_on"], revoked)

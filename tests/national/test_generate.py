@@ -143,3 +143,13 @@ def test_the_main_pages_serve_the_generated_data(dataset, client):
         sa.select(UserRole.role).join(User).where(User.username == "national.admin")
     ).all()
     assert [r.value for r in admin_roles] == ["admin"]
+
+
+def test_a_holder_has_one_current_certificate_per_curriculum(dataset):
+    doubles = db.session.execute(
+        sa.select(Certificate.holder_id, Certificate.curriculum_id)
+        .where(Certificate.is_current)
+        .group_by(Certificate.holder_id, Certificate.curriculum_id)
+        .having(sa.func.count() > 1)
+    ).all()
+    assert doubles == []
