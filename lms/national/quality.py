@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..i18n import khmer_digits
 from ..quality import scoring
+from ..quality import services as quality_services
 from ..quality.computed import StaffMember, evaluate
 from ..quality.models import (
     AssessmentRound,
@@ -26,18 +26,6 @@ from .bulk import Writer
 from .people import Country
 
 
-def _quarters(as_of: date, count: int) -> list[tuple[date, date]]:
-    """The last `count` calendar quarters, the one holding `as_of` included, oldest first."""
-    year, quarter = as_of.year, (as_of.month - 1) // 3
-    result = []
-    for _ in range(count):
-        start = date(year, quarter * 3 + 1, 1)
-        end = date(year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1) - timedelta(days=1)
-        result.append((start, end))
-        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
-    return result[::-1]
-
-
 class QualityBuilder:
     def __init__(self, writer: Writer, rng, as_of: date, now: datetime, country: Country, held):
         self.w, self.rng, self.as_of, self.now, self.c = writer, rng, as_of, now, country
@@ -47,20 +35,19 @@ class QualityBuilder:
         w, rng, c = self.w, self.rng, self.c
         round_id = w.next_id(AssessmentRound.__table__)
         periods = []
-        for start, end in _quarters(self.as_of, rounds):
-            q = (start.month - 1) // 3 + 1
-            periods.append((round_id, start, end))
+        for data in quality_services.quarters(self.as_of, rounds):
+            periods.append((round_id, data.starts_on, data.ends_on))
             w.write(
                 AssessmentRound.__table__,
                 ["id", "code", "title_km", "title_en", "starts_on", "ends_on"],
                 [
                     (
                         round_id,
-                        f"{start.year}-Q{q}",
-                        f"ត្រីមាសទី{khmer_digits(q)} ឆ្នាំ{khmer_digits(start.year)}",
-                        f"Quarter {q}, {start.year}",
-                        w.day(start),
-                        w.day(end),
+                        data.code,
+                        data.title_km,
+                        data.title_en,
+                        w.day(data.starts_on),
+                        w.day(data.ends_on),
                     )
                 ],
             )

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..i18n import khmer_digits
 from ..orgunits.models import Facility, Province
 from ..users import services as users
 from ..users.models import Cadre, Role, Sex, StaffAssignment, User
@@ -36,40 +35,9 @@ EARLIER = (
 )
 
 
-def _quarter(day: date) -> tuple[date, date]:
-    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    following = date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-KM_QUARTERS = {1: "ត្រីមាសទី១", 2: "ត្រីមាសទី២", 3: "ត្រីមាសទី៣", 4: "ត្រីមាសទី៤"}
-
-
 def _rounds(today: date) -> list:
     """The current quarter and the two before it."""
-
-    starts = []
-    first, _ = _quarter(today)
-    for _ in range(3):
-        starts.insert(0, first)
-        first = _quarter(first - timedelta(days=1))[0]
-    made = []
-    for start in starts:
-        q = (start.month - 1) // 3 + 1
-        made.append(
-            services.save_round(
-                None,
-                services.RoundData(
-                    f"{start.year}-Q{q}",
-                    f"{KM_QUARTERS[q]} ឆ្នាំ{khmer_digits(start.year)}",
-                    f"{start.year}, quarter {q}",
-                    start,
-                    _quarter(start)[1],
-                ),
-                None,
-            )
-        )
-    return made
+    return [services.save_round(None, data, None) for data in services.quarters(today, 3)]
 
 
 def _met(facility: str, indicator: str, round_code: str, share: float) -> bool:

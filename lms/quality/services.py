@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,7 +19,7 @@ from ..database import acquire_lock
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..frameworks.spec import Status
-from ..i18n import local_date
+from ..i18n import khmer_digits, local_date
 from ..orgunits.models import Facility
 from ..users.models import Role, User
 from . import computed, scoring
@@ -114,6 +114,28 @@ class RoundData:
     title_en: str
     starts_on: date
     ends_on: date
+
+
+def quarters(day: date, count: int) -> list[RoundData]:
+    """The last `count` calendar quarters, the one holding `day` included, oldest first, as
+    rounds: code `2026-Q4`, titles in Khmer and English."""
+    year, quarter = day.year, (day.month - 1) // 3
+    found = []
+    for _ in range(count):
+        start = date(year, quarter * 3 + 1, 1)
+        end = date(year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1) - timedelta(days=1)
+        q = quarter + 1
+        found.append(
+            RoundData(
+                f"{year}-Q{q}",
+                f"ត្រីមាសទី{khmer_digits(q)} ឆ្នាំ{khmer_digits(year)}",
+                f"{year}, quarter {q}",
+                start,
+                end,
+            )
+        )
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+    return found[::-1]
 
 
 def save_round(actor, data: RoundData, now, round_: AssessmentRound | None = None):
