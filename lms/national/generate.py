@@ -13,9 +13,8 @@ from datetime import time as clock
 import sqlalchemy as sa
 
 from ..auth.passwords import hash_password
-from ..curricula.importer import import_paths
 from ..curricula.models import Curriculum
-from ..demo import CURRICULA
+from ..demo import load_curricula
 from ..errors import DomainError
 from ..extensions import db
 from ..quality.files import TOOLS
@@ -71,7 +70,7 @@ def generate(
 
     step("curricula and quality tools")
     if db.session.scalar(sa.select(Curriculum.id).limit(1)) is None:
-        import_paths(None, sorted(CURRICULA.glob("*.yaml")), now)
+        load_curricula(now)
     if db.session.scalar(sa.select(QualityTool.id).limit(1)) is None:
         import_tools(None, sorted(TOOLS.glob("*.yaml")), now)
     db.session.flush()

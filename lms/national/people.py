@@ -339,23 +339,7 @@ class PeopleBuilder:
                 c.assessors.setdefault(code, []).append(uid)
                 scopes.append((scope_id, uid, c.provinces[code], None))
                 scope_id += 1
-        columns = [
-            "id",
-            "username",
-            "password_hash",
-            "family_name_km",
-            "given_name_km",
-            "family_name_en",
-            "given_name_en",
-            "sex",
-            "date_of_birth",
-            "preferred_language",
-            "active",
-            "must_change_password",
-            "created_at",
-            "updated_at",
-        ]
-        w.write(User.__table__, columns, accounts)
+        self._write_users(accounts, "")
         w.write(UserRole.__table__, ["user_id", "role"], roles)
         w.write(AssessorScope.__table__, ["id", "user_id", "province_id", "facility_id"], scopes)
         for code in c.provinces:  # provinces without a teaching hospital borrow the capital's
