@@ -1,4 +1,5 @@
-"""Reading CSV files uploaded for import: decoding, header checks, line numbers."""
+"""CSV: reading uploaded files (decoding, header checks, line numbers) and writing downloads
+(formulas neutralised)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from .errors import ImportRejected, RowError
@@ -104,3 +106,12 @@ def to_csv(header: list[str], rows) -> str:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return "\ufeff" + out.getvalue()
+
+
+def csv_response(filename: str, header: list[str], rows):
+    """A CSV download (`to_csv`) named `filename`."""
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

@@ -465,11 +465,7 @@ def _csv(rows, today) -> Response:
         ]
         for c in rows
     )
-    return Response(
-        csvio.to_csv(header, lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=certificates.csv"},
-    )
+    return csvio.csv_response("certificates.csv", header, lines)
 
 
 # --- Public verification ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -131,11 +131,7 @@ def league_csv():
                 f"{a.tool.code} v{a.tool.version}" if a else "",
             ]
         )
-    return Response(
-        csvio.to_csv(header, lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=quality-league.csv"},
-    )
+    return csvio.csv_response("quality-league.csv", header, lines)
 
 
 # --- Training needs ----------------------------------------------------------------------------
