@@ -76,15 +76,16 @@ def index():
     return render_template(
         "quality/index.html",
         drafts=[a for a in work if a.status == AssessmentStatus.DRAFT],
+        # The work is within the user's facilities: the team decides who validates.
         to_validate=[
             a
             for a in work
-            if a.status == AssessmentStatus.SUBMITTED and a.created_by_id != current_user.id
+            if a.status == AssessmentStatus.SUBMITTED and not services.on_team(current_user, a)
         ],
         waiting=[
             a
             for a in work
-            if a.status == AssessmentStatus.SUBMITTED and a.created_by_id == current_user.id
+            if a.status == AssessmentStatus.SUBMITTED and services.on_team(current_user, a)
         ],
         rounds=services.rounds(),
         scopes=services.scopes_of(current_user),
@@ -284,7 +285,7 @@ def show_assessment(assessment_id: int):
         else [],
         team=current_user.has_role(Role.ADMIN) or current_user.id in team,
         can_validate=assessment.status == AssessmentStatus.SUBMITTED
-        and current_user.id not in team | {assessment.created_by_id, assessment.submitted_by_id},
+        and services.may_validate(current_user, assessment),
     )
 
 

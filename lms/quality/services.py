@@ -494,10 +494,23 @@ def _store_score(assessment: QualityAssessment, result: scoring.Score) -> None:
     assessment.domain_scores_json = json.dumps(result.domains)
 
 
-def _require_validator(actor, assessment: QualityAssessment) -> None:
-    if actor.id in {assessment.created_by_id, assessment.submitted_by_id} | {
+def on_team(user: User, assessment: QualityAssessment) -> bool:
+    """Whether the user started, submitted or assessed it (so may not validate it)."""
+    return user.id in {assessment.created_by_id, assessment.submitted_by_id} | {
         u.id for u in assessment.assessors
-    }:
+    }
+
+
+def may_validate(user: User, assessment: QualityAssessment) -> bool:
+    try:
+        _require_validator(user, assessment)
+    except Forbidden:
+        return False
+    return True
+
+
+def _require_validator(actor, assessment: QualityAssessment) -> None:
+    if on_team(actor, assessment):
         raise Forbidden(_l("A second assessor validates: you cannot validate your own assessment."))
     if not actor.has_role(Role.ADMIN) and not (
         actor.has_role(Role.QUALITY_ASSESSOR) and may_assess(actor, assessment.facility)
@@ -623,7 +636,11 @@ def assessments_for(user: User, limit: int = 50) -> list[QualityAssessment]:
     """Open work for a user: drafts of their teams, and submitted ones they could validate."""
     stmt = (
         sa.select(QualityAssessment)
-        .options(joinedload(QualityAssessment.facility), joinedload(QualityAssessment.round))
+        .options(
+            joinedload(QualityAssessment.facility),
+            joinedload(QualityAssessment.round),
+            selectinload(QualityAssessment.assessors),
+        )
         .where(QualityAssessment.status != AssessmentStatus.VALIDATED)
         .order_by(QualityAssessment.updated_at.desc())
         .limit(limit)

@@ -168,3 +168,24 @@ def test_the_scorecard_offers_the_review_of_its_actions(
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert 'name="status"' in html and '<option value="open" selected>' in html
+
+
+def test_a_co_assessor_waits_for_a_validator_rather_than_being_offered_the_validation(
+    client, login, tool, hc, round_, assessor, validator
+):
+    # The list of work offered "To validate" to everyone but the creator; a co-assessor was
+    # then refused. One rule (services.on_team) decides for the list, the page and the service.
+    a = quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [validator], utcnow())
+    answer_all(assessor, a)
+    quality.submit(assessor, a, utcnow())
+    db.session.commit()
+    login(validator)
+    client.set_cookie("lang", "en")
+    html = client.get("/quality/").get_data(as_text=True)
+    to_validate = html.split("To validate", 1)[1].split("Waiting for a second assessor", 1)[0]
+    assert hc.code not in to_validate
+    assert hc.code in html.split("Waiting for a second assessor", 1)[1]
+    page = client.get(f"/quality/assessments/{a.id}").get_data(as_text=True)
+    assert f"/quality/assessments/{a.id}/validate" not in page
+    with pytest.raises(Forbidden):
+        quality.validate(validator, a, utcnow())
