@@ -42,12 +42,12 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 DATA = ROOT / ".bench"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench"
-PASSWORD = "national-data-2026"
 SECRET = secrets.token_hex(32)  # one key: sessions from the server work in-process too
 WORKERS = 4  # the README's production command: gunicorn --workers 4
 
 from bench.mixed import run_mixed  # noqa: E402
 from bench.targets import USER_AGENT, Targets, find_targets  # noqa: E402
+from lms.national.generate import PASSWORD  # noqa: E402
 
 LUA = """
 local targets = {%s}

@@ -18,11 +18,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.targets import USER_AGENT, Targets, csrf_for, log_in
+from lms.national.generate import PASSWORD
 
 READ_SHARE, RECORD_SHARE = 0.6, 0.3  # the rest: certificate issues
 
 
-def _writes(url: str, base: str, targets: Targets, password: str):
+def _writes(url: str, base: str, password: str):
     """Checklist forms to post (path, fields, cookie) and enrolments to certify."""
     engine = sa.create_engine(url)
     with engine.connect() as c:
@@ -110,8 +111,7 @@ def _count(url: str, table: str) -> int:
 
 
 def run_mixed(base: str, url: str, targets: Targets, seconds: int, clients: int, log: Path) -> str:
-    password = "national-data-2026"
-    forms, issues = _writes(url, base, targets, password)
+    forms, issues = _writes(url, base, PASSWORD)
     reads = [t for pages in targets.pages.values() for t in pages]
     before = {t: _count(url, t) for t in ("assessment_records", "certificates")}
     host, port = base.removeprefix("http://").split(":")

@@ -46,9 +46,7 @@ def fetch(base: str, path: str, cookie: str = "", data: dict | None = None):
 
 def log_in(base: str, username: str, password: str) -> str:
     """The Cookie header of a fresh session of `username` (Khmer)."""
-    status, headers, html = fetch(base, "/login", "lang=km")
-    cookie = f"lang=km; {_cookie(headers)}"
-    token = CSRF.search(html).group(1)
+    token, cookie = csrf_for(base, "/login", "lang=km")
     status, headers, _ = fetch(
         base, "/login", cookie, {"csrf_token": token, "login": username, "password": password}
     )
