@@ -28,7 +28,9 @@ KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 ZWSP = "\u200b"
 MUOL_LIGHT = Path("/usr/share/fonts/truetype/khmeros/KhmerOSmuollight.ttf")
 ALLOWED_FILES = {PDF_FONTS.resolve(), MUOL_LIGHT.parent.resolve()}
-STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "certificates" / "pdf.css"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "certificates"
+STYLESHEET = TEMPLATES / "pdf.css"
+UA_STYLESHEET = TEMPLATES / "pdf-ua.css"
 
 
 _local = threading.local()
@@ -167,6 +169,22 @@ def _stylesheet():
     return css, font_config
 
 
+@cache
+def _document_class():
+    """WeasyPrint's HTML with the certificate's own user-agent stylesheet (pdf-ua.css).
+    `_ua_stylesheets` is the hook WeasyPrint's own test suite overrides the same way; it is
+    private, so requirements.txt pins WeasyPrint and a test renders through this class."""
+    from weasyprint import CSS, HTML
+
+    user_agent = CSS(string=UA_STYLESHEET.read_text(encoding="utf-8"))
+
+    class CertificateHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent]
+
+    return CertificateHTML
+
+
 def certificate_html(context: dict) -> str:
     """The certificate's HTML (needs the application, for the template)."""
     return render_template("certificates/pdf.html", c=context)
@@ -199,13 +217,13 @@ def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
 def _write_pdf(html: str, pdfa: bool) -> bytes:
     # A function of its own so that the document is freed (by reference counting) before
     # the collector resumes, which then has little left to look at.
-    from weasyprint import HTML
-
     css, font_config = _stylesheet()
     options = {"stylesheets": [css], "font_config": font_config, "uncompressed_pdf": False}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    document = HTML(string=html, url_fetcher=fetcher(), base_url="file:///nonexistent/")
+    document = _document_class()(
+        string=html, url_fetcher=fetcher(), base_url="file:///nonexistent/"
+    )
     return document.write_pdf(**options)
 
 

@@ -222,40 +222,48 @@ def _number(value) -> str:
 
 
 def pdf_context(certificate: Certificate, base_url: str) -> dict:
-    """Plain values for the PDF template; every Khmer text marked for line breaking."""
+    """Plain values for the PDF template, each on one line (the template sets its lines with
+    `white-space: pre-line`, so a line break inside a title would start a new one), every
+    Khmer text marked for line breaking."""
     d = certificate.data
     issued = date.fromisoformat(d["issued_on"])
     expires = date.fromisoformat(d["expires_on"]) if d["expires_on"] else None
     verify_url = f"{base_url}/verify/{certificate.verification_code}"
-    km = pdf.khmer_breaks
+
+    def line(text: str | None) -> str:
+        return " ".join((text or "").split())
+
+    def km(text: str | None) -> str:
+        return pdf.khmer_breaks(line(text))
+
     return {
         "serial": certificate.serial,
         "serial_km": khmer_digits(certificate.serial),
         "verify_url": verify_url,
         "qr": pdf.qr_png(verify_url),
         "holder_km": km(d["holder_km"]),
-        "holder_en": d["holder_en"],
+        "holder_en": line(d["holder_en"]),
         "cadre_km": km(d["cadre_km"]),
-        "cadre_en": d["cadre_en"],
-        "licence": d["licence"],
+        "cadre_en": line(d["cadre_en"]),
+        "licence": line(d["licence"]),
         "curriculum_km": km(d["curriculum_km"]),
-        "curriculum_en": d["curriculum_en"],
+        "curriculum_en": line(d["curriculum_en"]),
         "hours": _number(d["hours"]),
         "hours_km": khmer_digits(_number(d["hours"])),
         "cpd": _number(d["cpd_credits"]),
         "cpd_km": khmer_digits(_number(d["cpd_credits"])),
         "issued_km": km(official_date_line_km(d["place_km"], issued)),
-        "issued_en": f"Done at {d['place_en']}, {issued.day} {issued:%B} {issued.year}",
+        "issued_en": line(f"Done at {d['place_en']}, {issued.day} {issued:%B} {issued.year}"),
         "expires_km": km(official_date_km(expires)) if expires else None,
         "expires_en": f"{expires.day} {expires:%B} {expires.year}" if expires else None,
         "issuing_body_km": km(d["issuing_body_km"]),
-        "issuing_body_en": d["issuing_body_en"],
+        "issuing_body_en": line(d["issuing_body_en"]),
         "signatory_name_km": km(d["signatory_name_km"]),
-        "signatory_name_en": d["signatory_name_en"],
+        "signatory_name_en": line(d["signatory_name_en"]),
         "signatory_title_km": km(d["signatory_title_km"]),
-        "signatory_title_en": d["signatory_title_en"],
+        "signatory_title_en": line(d["signatory_title_en"]),
         "competencies": [
-            (code, km(title_km), title_en) for code, title_km, title_en in d["competencies"]
+            (code, km(title_km), line(title_en)) for code, title_km, title_en in d["competencies"]
         ],
     }
 

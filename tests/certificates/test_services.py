@@ -319,3 +319,53 @@ def test_issued_early_in_the_morning_in_phnom_penh_carries_that_day(graduates, f
     )
     assert certificate.issued_on.isoformat() == "2027-01-01"
     assert certificate.serial == "TST-CUR-2027-00001"
+
+
+def test_the_template_uses_only_elements_its_user_agent_stylesheet_declares(graduates, folder):
+    # The certificate replaces WeasyPrint's stylesheet for all of HTML with pdf-ua.css, which
+    # declares the few elements pdf.html uses; an element added without a rule there would
+    # render with the wrong display (a <p> inline, a <ul> without bullets).
+    from lms.certificates import pdf
+
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    html = pdf.certificate_html(certificates.pdf_context(certificate, BASE))
+    used = {tag.lower() for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)}
+    declared = pdf.UA_STYLESHEET.read_text(encoding="utf-8")
+    blocks = re.search(r"^([a-z0-9, ]+)\{ display: block \}", declared, re.M).group(1)
+    block = {name.strip() for name in blocks.split(",")}
+    inside_head = {"head", "meta", "title"}
+    inline = {"span", "a", "b", "img"}  # inline is CSS's initial display
+    assert "head { display: none }" in declared
+    assert used - block - inside_head - inline == set()
+    assert {"div", "p", "h1", "h2"} <= used & block
+
+
+def test_pdf_has_bookmarks_and_a_transcript_line_per_competency(graduates, folder):
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    reader = PdfReader(io.BytesIO(certificates.stored_pdf(certificate, folder)))
+    (title, transcript) = reader.outline[0], reader.outline[1][0]
+    assert title["/Title"] == "វិញ្ញាបនបត្រ"
+    assert transcript["/Title"].endswith("Competencies achieved")
+    page = reader.pages[1].extract_text()
+    for code, _title_km, title_en in certificate.data["competencies"]:
+        line = next(line for line in page.splitlines() if line.startswith(code))
+        assert line.endswith(f" / {title_en}")
+
+
+def test_pdf_texts_are_one_line_each(graduates, folder):
+    # The template sets its lines with white-space: pre-line, so a line break kept in a title
+    # (a YAML block scalar, a pasted name) would otherwise start a line of its own.
+    certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
+    certificate.snapshot = json.dumps(
+        {
+            **certificate.data,
+            "curriculum_en": "Basic emergency\nobstetric  care\n",
+            "holder_km": "កែវ\nស្រីមុំ",
+            "competencies": [["C1", "ការ\nថែទាំ", "Emergency\r\ncare"]],
+        }
+    )
+    context = certificates.pdf_context(certificate, BASE)
+    assert context["curriculum_en"] == "Basic emergency obstetric care"
+    assert context["holder_km"] == "កែវ ស្រីមុំ"
+    assert context["competencies"] == [("C1", "ការ ថែទាំ", "Emergency care")]
+    db.session.rollback()
