@@ -8,6 +8,7 @@ from .config import ROOT
 from .curricula.importer import import_paths
 from .database import utcnow
 from .extensions import db
+from .i18n import local_date
 from .orgunits import services as orgunits
 from .orgunits.models import Facility, FacilityType, OperationalDistrict, Province
 from .users import services as users
@@ -222,7 +223,7 @@ def load() -> None:
 
 def load_cohort(now) -> None:
     """A running basic EmONC cohort taught by the demo instructor, with the demo trainee."""
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from .curricula.services import find_curriculum
     from .training import services as training
@@ -238,7 +239,7 @@ def load_cohort(now) -> None:
         )
     }
     venue = db.session.scalar(sa.select(Facility).where(Facility.code == "RTC-TK"))
-    start = now.date() - timedelta(days=3)
+    start = local_date(now) - timedelta(days=3)
     cohort = training.save_cohort(
         None,
         training.CohortData(
@@ -256,7 +257,7 @@ def load_cohort(now) -> None:
     )
     training.enrol(None, cohort, users_by_name["trainee"], now)
     for day, module in enumerate(curriculum.modules[:4]):
-        starts = now.replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=day - 2)
+        starts = datetime.combine(local_date(now), time(8)) + timedelta(days=day - 2)
         training.schedule_session(
             None, cohort, module.id, starts, 180, venue.name_en if venue else None
         )
@@ -292,7 +293,7 @@ def load_closed_cohort(now) -> None:
     }
     facility = dict(db.session.execute(sa.select(Facility.code, Facility.id)).all())
     cadre = dict(db.session.execute(sa.select(Cadre.code, Cadre.id)).all())
-    start = now.date() - timedelta(days=40)
+    start = local_date(now) - timedelta(days=40)
     cohort = training.save_cohort(
         None,
         training.CohortData(

@@ -12,6 +12,8 @@ from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .database import utcnow
+
 LANGUAGE_COOKIE = "lang"
 
 _KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
@@ -111,17 +113,36 @@ def init_app(app) -> None:
     app.jinja_env.filters["digits"] = localised_digits
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["moment_date"] = format_moment
     app.jinja_env.filters["official_date_km"] = official_date_km
     app.jinja_env.globals["localised"] = localised
     app.jinja_env.globals["current_language"] = current_language
 
 
-def local_date(moment: datetime) -> date:
-    """The calendar day in Cambodia of a naive-UTC moment: from 00:00 to 07:00 in Phnom Penh
-    the UTC date is still yesterday, and documents dated then must carry today."""
+def local_moment(moment: datetime) -> datetime:
+    """The wall-clock time in Cambodia (naive) of a naive-UTC moment. Moments the application
+    records (`utcnow()`: issued, revoked, marked, decided...) are naive UTC; times people enter
+    for the future (a session's start) are Cambodian wall-clock times and compare with this."""
     name = (
         current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Phnom_Penh")
         if has_app_context()
         else "Asia/Phnom_Penh"
     )
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(name)).date()
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(name)).replace(tzinfo=None)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Cambodia of a naive-UTC moment: from 00:00 to 07:00 in Phnom Penh
+    the UTC date is still yesterday, and documents dated then must carry today."""
+    return local_moment(moment).date()
+
+
+def local_today() -> date:
+    """Today in Cambodia: the day that decides expiry, "in the future" and default dates."""
+    return local_date(utcnow())
+
+
+def format_moment(moment: datetime | None, language: str | None = None) -> str:
+    """The Cambodian day of a naive-UTC moment, in the reader's language (the `moment_date`
+    filter). The `date` filter is for days and for wall-clock times people entered."""
+    return format_date(local_date(moment) if moment else None, language)

@@ -225,3 +225,13 @@ def test_a_logged_in_users_language_switch_needs_the_token(app, request):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.preferred_language == "en"
+
+
+def test_moments_are_shown_on_their_day_in_phnom_penh(app):
+    from datetime import datetime
+
+    from lms.i18n import format_moment, local_moment
+
+    assert format_moment(datetime(2026, 12, 31, 23, 30), "en") == "Jan 1, 2027"
+    assert local_moment(datetime(2026, 12, 31, 23, 30)) == datetime(2027, 1, 1, 6, 30)
+    assert format_moment(None) == ""

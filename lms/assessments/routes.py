@@ -26,7 +26,7 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import Form, apply_error, choices
 from ..frameworks.models import Competency
-from ..i18n import format_number, localised
+from ..i18n import format_number, local_date, local_today, localised
 from ..main.home import Link, Panel, register_panel
 from ..orgunits import services as orgunits
 from ..training import services as training
@@ -108,7 +108,7 @@ def my_progress():
         "assessments/my_progress.html",
         items=list(found.values()),
         registrations=progress.registration(current_user, found),
-        cpd=progress.cpd_status(current_user, now.date(), now, found),
+        cpd=progress.cpd_status(current_user, local_date(now), now, found),
     )
 
 
@@ -170,7 +170,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
         data = assessments.ChecklistData(
             marks,
             rating,
-            assessed_on or utcnow().date(),
+            assessed_on or local_today(),
             (request.form.get("comments") or "").strip()[:2000],
         )
         submit = request.form.get("action") == "submit"
@@ -209,7 +209,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
         errors=errors,
         marks=request.form,
         marks_enum=list(rules.Mark),
-        today=utcnow().date(),
+        today=local_today(),
     )
 
 
@@ -220,9 +220,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
 def record_paper_test(enrolment_id: int, instrument_id: int):
     enrolment = _enrolment(enrolment_id, manage=True)
     instrument = _instrument(enrolment, instrument_id)
-    form = PaperTestForm(
-        data=None if request.method == "POST" else {"assessed_on": utcnow().date()}
-    )
+    form = PaperTestForm(data=None if request.method == "POST" else {"assessed_on": local_today()})
     if form.validate_on_submit():
         try:
             record = assessments.save_paper_test(
@@ -419,9 +417,7 @@ def logbook(enrolment_id: int, instrument_id: int):
     if enrolment.trainee_id != current_user.id:
         abort(403)
     instrument = _instrument(enrolment, instrument_id)
-    form = LogbookEntryForm(
-        data=None if request.method == "POST" else {"case_date": utcnow().date()}
-    )
+    form = LogbookEntryForm(data=None if request.method == "POST" else {"case_date": local_today()})
     form.case_type_id.choices = [
         SelectChoice(c.id, localised(c, "title")) for c in instrument.case_types
     ]

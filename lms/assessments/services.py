@@ -21,6 +21,7 @@ from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.models import ScaleLevel
 from ..frameworks.spec import Status
+from ..i18n import local_date
 from ..paging import LRUCache
 from ..training import services as training
 from ..training.models import Enrolment, EnrolmentStatus
@@ -308,7 +309,7 @@ def add_logbook_entry(
     case_type = db.session.get(CaseType, case_type_id)
     if case_type is None or case_type.instrument_id != instrument.id:
         raise DomainError(_l("Choose a case type of this logbook."), "case_type_id")
-    if case_date > now.date():
+    if case_date > local_date(now):
         raise DomainError(_l("The case date cannot be in the future."), "case_date")
     reference = (reference or "").strip()
     if not 1 <= len(reference) <= 40:

@@ -31,7 +31,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import Form, apply_error
-from ..i18n import current_language, format_number
+from ..i18n import current_language, format_number, local_date, local_today
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
@@ -180,7 +180,7 @@ def show_certificate(certificate_id: int):
     return render_template(
         "certificates/show.html",
         c=certificate,
-        status=certificate.status_on(now.date()),
+        status=certificate.status_on(local_date(now)),
         officer=officer,
         form=RevokeForm(),
         reissue_form=ReissueForm(prefix="reissue"),
@@ -309,7 +309,7 @@ def my_certificates():
         .where(Certificate.holder_id == current_user.id)
         .order_by(Certificate.issued_on.desc())
     ).all()
-    today = utcnow().date()
+    today = local_today()
     return render_template(
         "certificates/mine.html",
         certificates=mine,
@@ -389,7 +389,7 @@ def registry_query(
 def registry():
     q = (request.args.get("q") or "").strip()[:100] or None
     status = request.args.get("status") or None
-    today = utcnow().date()
+    today = local_today()
     filters = {
         "curriculum": (request.args.get("curriculum") or "").strip()[:40] or None,
         "province": request.args.get("province", type=int),
@@ -474,7 +474,8 @@ def _csv(rows, today) -> Response:
 def _public(certificate: Certificate) -> dict:
     """What anyone may know: status, names, curriculum, dates, issuing body. Nothing more."""
     d = certificate.data
-    status = certificate.status_on(utcnow().date())
+    status = certificate.status_on(local_today())
+    revoked = certificate.revoked_at
     return {
         "serial": certificate.serial,
         "status": status.value,
@@ -483,7 +484,7 @@ def _public(certificate: Certificate) -> dict:
         "issued_on": d["issued_on"],
         "expires_on": d["expires_on"],
         "issuing_body": {"km": d["issuing_body_km"], "en": d["issuing_body_en"]},
-        "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+        "revoked_on": local_date(revoked).isoformat() if revoked else None,
         "revocation_reason": certificate.revocation_reason.value
         if certificate.revocation_reason
         else None,
@@ -503,7 +504,7 @@ _pages = LRUCache(2048)
 @public
 @limiter.limit(_rate_limit)
 def verify(code: str):
-    today = utcnow().date()
+    today = local_today()
     # Only the plain address is kept: a query string would make endless variants of one page.
     cacheable = not (session or request.query_string or current_user.is_authenticated)
     if cacheable:

@@ -684,7 +684,7 @@ def cpd_renewal(certificate: Certificate, now: datetime) -> CpdRenewal | None:
         (curriculum, day)
         for curriculum, day in progress.completed_curricula(certificate.holder, now)
         if curriculum.code != certificate.curriculum.code
-        and certificate.issued_on < day <= now.date()
+        and certificate.issued_on < day <= local_date(now)
         and curriculum.cpd_credits
     ]
     counted.sort(key=lambda pair: pair[1])

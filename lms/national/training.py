@@ -31,6 +31,7 @@ from .people import Country
 CURRICULUM_SHARE = {"BEMONC": 35, "IPC-BASIC": 40, "CLIMATE-HC-STAFF": 25}
 CHECKLISTS = {InstrumentType.OSCE, InstrumentType.DOPS}
 PHNOM_PENH_MORNING = time(1, 0)  # 08:00 in Phnom Penh, stored in UTC
+CAMBODIA_OFFSET = timedelta(hours=7)  # no daylight saving time
 
 
 @dataclass
@@ -257,7 +258,9 @@ class TrainingBuilder:
             for n, module in enumerate(g.course.modules):
                 day = g.start + timedelta(days=min(n, g.course.days - 1))
                 at = datetime.combine(day, PHNOM_PENH_MORNING)
-                sessions.append((session_id, g.id, module, w.moment(at), 180, None))
+                # A session's start is a Cambodian wall-clock time (as its manager enters it).
+                starts = at + CAMBODIA_OFFSET
+                sessions.append((session_id, g.id, module, w.moment(starts), 180, None))
                 if day <= self.as_of:
                     stamp = w.moment(at + timedelta(hours=3))
                     for e, _t, s in g.enrolments:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..i18n import local_date
 from ..orgunits.models import Facility, Province
 from ..users import services as users
 from ..users.models import Cadre, Role, Sex, StaffAssignment, User
@@ -70,7 +71,7 @@ def _answers(assessment, share: float) -> dict[int, AnswerInput]:
 def load(now) -> None:
     """Add the demo quality data (the caller commits)."""
     import_tools(None, sorted(TOOLS.glob("*.yaml")), now)
-    rounds = _rounds(now.date())
+    rounds = _rounds(local_date(now))
     people = {
         u.username: u
         for u in db.session.scalars(
@@ -101,7 +102,7 @@ def load(now) -> None:
         )
     # Demo staff have worked where they are for a year: earlier rounds count them too.
     db.session.execute(
-        sa.update(StaffAssignment).values(started_on=now.date() - timedelta(days=365))
+        sa.update(StaffAssignment).values(started_on=local_date(now) - timedelta(days=365))
     )
     lead, second = people["assessor"], people["assessor2"]
     for round_, column in ((rounds[0], 1), (rounds[1], 2)):

@@ -125,7 +125,7 @@ class CohortSession(db.Model):
         sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
     )
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"))
-    starts_at: Mapped[datetime]
+    starts_at: Mapped[datetime]  # Cambodian wall-clock time, as entered (other moments: UTC)
     minutes: Mapped[int] = mapped_column(default=180)
     place: Mapped[str | None] = mapped_column(sa.String(200))
 

@@ -22,6 +22,7 @@ from ..database import acquire_lock
 from ..errors import DomainError, Forbidden, ImportRejected, RowError
 from ..extensions import db
 from ..frameworks.spec import Status
+from ..i18n import local_moment
 from ..text import has_khmer
 from ..users.models import Role, Sex, User, UserRole
 from .models import (
@@ -526,14 +527,16 @@ def attendance_summary(cohort: Cohort, now: datetime) -> dict[int, AttendanceSum
 
 
 def attendance_for(enrolments: list[Enrolment], now: datetime) -> dict[int, AttendanceSummary]:
-    """`attendance_summary` for enrolments of any cohorts (two grouped queries)."""
+    """`attendance_summary` for enrolments of any cohorts (two grouped queries). Sessions
+    count once they have started: their times are Cambodian wall-clock times, `now` is UTC."""
     if not enrolments:
         return {}
+    started = CohortSession.starts_at <= local_moment(now)
     cohorts = {e.cohort_id for e in enrolments}
     held = dict(
         db.session.execute(
             sa.select(CohortSession.cohort_id, sa.func.count())
-            .where(CohortSession.cohort_id.in_(cohorts), CohortSession.starts_at <= now)
+            .where(CohortSession.cohort_id.in_(cohorts), started)
             .group_by(CohortSession.cohort_id)
         ).all()
     )
@@ -550,7 +553,7 @@ def attendance_for(enrolments: list[Enrolment], now: datetime) -> dict[int, Atte
             .join(CohortSession, CohortSession.id == Attendance.session_id)
             .where(
                 Attendance.enrolment_id.in_([e.id for e in enrolments]),
-                CohortSession.starts_at <= now,
+                started,
             )
             .group_by(Attendance.enrolment_id)
         )

@@ -16,6 +16,7 @@ from ..auth.passwords import check_policy, hash_password, temporary_password
 from ..auth.services import end_all_sessions
 from ..errors import DomainError, ImportRejected, RowError
 from ..extensions import db
+from ..i18n import local_date
 from ..orgunits.models import Facility
 from ..text import has_khmer, normalise
 from .models import Cadre, Council, Role, Sex, StaffAssignment, User, UserRole
@@ -222,7 +223,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
     """Create a user. Without `password`, a temporary one is made and returned (else None)."""
     data.clean()
     _default_council(data)
-    _raise_first(check_user_fields(data, now.date()) + _check_unique(data, None))
+    _raise_first(check_user_fields(data, local_date(now)) + _check_unique(data, None))
     temporary = None
     if password is None:
         password = temporary = temporary_password()
@@ -234,7 +235,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
         created_at=now,
         active=True,
     )
-    _apply(user, data, now.date())
+    _apply(user, data, local_date(now))
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id, _snapshot(data), now=now)
@@ -245,11 +246,11 @@ def update_user(actor, user: User, data: UserData, now: datetime) -> User:
     """Change a user's details and roles; an administrator cannot remove their own admin role."""
     data.clean()
     _default_council(data)
-    _raise_first(check_user_fields(data, now.date()) + _check_unique(data, user.id))
+    _raise_first(check_user_fields(data, local_date(now)) + _check_unique(data, user.id))
     if actor is not None and actor.id == user.id and Role.ADMIN not in data.roles:
         raise DomainError(_l("You cannot remove your own administrator role."), "roles")
     before = sorted(r.value for r in user.roles)
-    _apply(user, data, now.date())
+    _apply(user, data, local_date(now))
     _ensure_an_admin_remains()
     details = _snapshot(data)
     details["roles_before"] = before
@@ -467,7 +468,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
             preferred_language=(row.get("language") or "").lower() or None,
             roles=wanted,
         ).clean()
-        problems += check_user_fields(user, now.date())
+        problems += check_user_fields(user, local_date(now))
         errors += [RowError(line, name, message) for name, message in problems]
         parsed.append((line, user))
     errors += _batch_uniqueness(parsed)
@@ -483,7 +484,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
             created_at=now,
             active=True,
         )
-        _apply(user, user_data, now.date())
+        _apply(user, user_data, local_date(now))
         db.session.add(user)
         created.append((user, temporary))
     db.session.flush()

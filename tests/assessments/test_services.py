@@ -1,7 +1,7 @@
 """Recording evidence and deciding competence, without HTTP."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -327,3 +327,21 @@ def test_competency_table_lists_competencies_in_framework_order(app, tmp_path):
     import_paths(None, paths, utcnow(), allow_uncovered=True)
     table = assessments.competency_table(find_curriculum("TST-CUR", 1), [])
     assert [c.code for c in table.competencies] == ["D1.1", "D1.2", "D2.1"]
+
+
+def test_a_case_seen_this_morning_in_phnom_penh_is_not_in_the_future(setting):
+    # 23:30 UTC on 24 November is 06:30 on the 25th in Cambodia.
+    enrolment, trainee, _second, instruments = setting
+    log = instruments["LOG"]
+    entry = assessments.add_logbook_entry(
+        trainee,
+        enrolment,
+        log,
+        log.case_types[0].id,
+        date(2026, 11, 25),
+        None,
+        "ANC-7",
+        CaseRole.PERFORMED,
+        datetime(2026, 11, 24, 23, 30),
+    )
+    assert entry.case_date == date(2026, 11, 25)

@@ -1,6 +1,7 @@
 """Certificates through the browser: officers, holders, and anyone verifying."""
 
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -361,3 +362,21 @@ def test_a_cached_verification_page_follows_a_revocation_at_once(client, issued)
     assert "Revoked" in html and "Issued in error" in html
     client.set_cookie("lang", "km")
     assert km("Issued in error") in client.get(url).get_data(as_text=True)
+
+
+def test_status_and_revocation_dates_are_the_day_in_phnom_penh(client, issued, monkeypatch):
+    # 23:30 UTC on the expiry day is 06:30 the next morning in Cambodia: already expired there.
+    from datetime import datetime, time
+
+    from lms import i18n
+    from lms.certificates import routes
+
+    moment = datetime.combine(issued.expires_on, time(23, 30))
+    monkeypatch.setattr(i18n, "utcnow", lambda: moment)
+    monkeypatch.setattr(routes, "utcnow", lambda: moment)
+    client.set_cookie("lang", "en")
+    assert "Expired" in client.get(f"/verify/{issued.verification_code}").get_data(as_text=True)
+    issued.revoked_at = moment
+    db.session.commit()
+    data = client.get(f"/verify/{issued.verification_code}.json").get_json()
+    assert data["revoked_on"] == date.fromordinal(issued.expires_on.toordinal() + 1).isoformat()

@@ -38,19 +38,20 @@ def test_staff_on_a_date_follow_assignments(app):
         facility_id=b.id,
     )
     later = utcnow() + timedelta(days=10)
+    later_day = local_date(later)  # the assignment changes on that day in Cambodia
     users.update_user(None, person, data, later)
     db.session.flush()
     assert [s.user_id for s in computed.staff_on(a.id, today)] == [person.id]
-    assert computed.staff_on(a.id, later.date()) == []
-    assert [s.user_id for s in computed.staff_on(b.id, later.date())] == [person.id]
-    assert [s.cadre for s in computed.staff_on(b.id, later.date())] == ["MIDWIFE"]
+    assert computed.staff_on(a.id, later_day) == []
+    assert [s.user_id for s in computed.staff_on(b.id, later_day)] == [person.id]
+    assert [s.cadre for s in computed.staff_on(b.id, later_day)] == ["MIDWIFE"]
     spans = (
         db.session.query(StaffAssignment)
         .filter_by(user_id=person.id)
         .order_by(StaffAssignment.started_on)
         .all()
     )
-    assert spans[0].ended_on == later.date() and spans[1].ended_on is None
+    assert spans[0].ended_on == later_day and spans[1].ended_on is None
 
 
 def test_certificates_valid_on_the_day(cohort, curriculum):

@@ -161,3 +161,16 @@ def test_session_module_must_belong_to_the_curriculum(cohort, instructor):
     with pytest.raises(DomainError) as refused:
         services.schedule_session(instructor, cohort, 999999, utcnow(), 60, None)
     assert refused.value.field == "module_id"
+
+
+def test_a_session_has_started_by_the_clock_in_phnom_penh(cohort, instructor, curriculum):
+    # Session times are entered as Cambodian wall-clock times; 01:30 UTC is 08:30 there.
+    enrolment = services.enrol(instructor, cohort, factories.user(), utcnow())
+    eight = datetime(2026, 11, 24, 8, 0)
+    session = services.schedule_session(
+        instructor, cohort, curriculum.modules[0].id, eight, 180, None
+    )
+    now = datetime(2026, 11, 24, 1, 30)
+    services.mark_attendance(instructor, session, {enrolment.id: AttendanceStatus.PRESENT}, now)
+    summary = services.attendance_summary(cohort, now)
+    assert (summary[enrolment.id].counted, summary[enrolment.id].percent) == (1, 100.0)
