@@ -111,6 +111,7 @@ def test_public_views_are_few_and_known(app):
         "certificates.lookup",
         "certificates.verify",
         "certificates.verify_json",
+        "main.health",
         "main.set_language",
     ]
 
