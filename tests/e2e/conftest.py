@@ -1,9 +1,10 @@
 """Browser journeys against a real server: gunicorn on a free port, a fresh demo database.
 
 Run with `make e2e` (it sets LMS_E2E=1; the ordinary test run skips this folder). Each test gets
-its own server and database, so journeys never see each other's changes. Every page visited
-through `Visit.check` is checked with axe-core (WCAG 2.1 AA, no serious or critical violation)
-and weighed (bytes over the wire, first and repeat visit); the figures are printed at the end.
+its own server and a copy of a demo database built once per run, so journeys never see each
+other's changes. Every page visited through `Visit.check` is checked with axe-core (WCAG 2.1
+AA, no serious or critical violation) and weighed (bytes over the wire, first and repeat
+visit); the figures are printed at the end.
 """
 
 from __future__ import annotations
@@ -46,28 +47,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A fresh demo database served by gunicorn; yields the base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(
+def _environment(folder: Path, base: str) -> dict[str, str]:
+    return dict(
         os.environ,
         LMS_ENV="development",
         SECRET_KEY=secrets.token_hex(16),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
-        LMS_UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        DATABASE_URL=f"sqlite:///{folder / 'e2e.sqlite3'}",
+        LMS_UPLOAD_FOLDER=str(folder / "uploads"),
         LMS_BASE_URL=base,
         LMS_CERTIFICATE_WORKERS="1",
     )
-    bin_dir = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """`flask setup --demo` once per run (7 s), into a folder each server copies: the database
+    and the uploaded files. The demo's certificates carry this folder's base address in their
+    QR codes; the journeys open only certificates their own server issues."""
+    folder = tmp_path_factory.mktemp("demo")
     subprocess.run(
-        [str(bin_dir / "flask"), "--app", "wsgi", "setup", "--demo"],
+        [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "setup", "--demo"],
         cwd=ROOT,
-        env=env,
+        env=_environment(folder, "http://127.0.0.1"),
         check=True,
         capture_output=True,
     )
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path, demo_data):
+    """A fresh copy of the demo data served by gunicorn; yields the base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _environment(tmp_path, base)
+    for database in demo_data.glob("e2e.sqlite3*"):  # with a -wal file, if one was left
+        shutil.copy2(database, tmp_path / database.name)
+    shutil.copytree(demo_data / "uploads", tmp_path / "uploads")
+    bin_dir = Path(sys.executable).parent
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 (closed after the server stops)
     process = subprocess.Popen(
         [
