@@ -21,10 +21,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 
 from lms import create_app  # noqa: E402
-from lms.cli import seed_reference_data  # noqa: E402
+from lms.cli import prepare_database  # noqa: E402
 from lms.config import TESTING  # noqa: E402
 from lms.curricula.importer import import_paths  # noqa: E402
 from lms.database import utcnow  # noqa: E402
@@ -90,9 +89,7 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
         with app.app_context():
-            upgrade()
-            seed_reference_data()
-            db.session.commit()
+            prepare_database()
             doc = framework_document(args.competencies)
             path = Path(folder) / "big.yaml"
             path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

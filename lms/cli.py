@@ -26,6 +26,14 @@ def seed_reference_data() -> None:
     users.seed_councils_and_cadres()
 
 
+def prepare_database() -> None:
+    """Migrate to the newest schema and add the reference data, committed: what `flask setup`
+    and `flask national generate` do first."""
+    upgrade()
+    seed_reference_data()
+    db.session.commit()
+
+
 def _print_accounts() -> None:
     click.echo("Demo accounts (login name / password / role):")
     for username, password, roles in demo.demo_accounts():
@@ -47,9 +55,7 @@ def register(app: Flask) -> None:
     )
     def setup(with_demo: bool) -> None:
         """Migrate the database, add reference data and the first administrator."""
-        upgrade()
-        seed_reference_data()
-        db.session.commit()
+        prepare_database()
         has_users = db.session.scalar(db.select(User.id).limit(1)) is not None
         if with_demo:
             if not has_users:

@@ -7,12 +7,9 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
-from ..database import utcnow
 from ..errors import DomainError
-from ..extensions import db
-from ..i18n import local_date
+from ..i18n import local_today
 from .generate import PASSWORD, Size, generate
 
 national_cli = AppGroup("national", help="A synthetic national dataset for load tests.")
@@ -37,12 +34,10 @@ def generate_command(seed: int, as_of, scale: float, password: str) -> None:
     """Migrate, then fill an empty database with 25 provinces, about 100 operational districts,
     1,300 facilities, 40,000 health workers, 2,000 cohorts, 150,000 enrolments, 2 million
     assessment records, 100,000 certificates and 8 rounds of quality assessments."""
-    from ..cli import seed_reference_data
+    from ..cli import prepare_database
 
-    upgrade()
-    seed_reference_data()
-    db.session.commit()
-    day: date = as_of.date() if as_of else local_date(utcnow())
+    prepare_database()
+    day: date = as_of.date() if as_of else local_today()
     try:
         counts = generate(seed, day, Size().scaled(scale), password, echo=click.echo)
     except DomainError as error:

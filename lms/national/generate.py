@@ -89,7 +89,7 @@ def generate(
     step("certificates")
     training.issue()
     step(f"{size.rounds} quarterly rounds of quality assessments")
-    QualityBuilder(writer, rng, as_of, now, country, training.certificates).build(size.rounds)
+    QualityBuilder(writer, rng, as_of, country, training.certificates).build(size.rounds)
     writer.finish()
     step("committing")
     db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
@@ -41,7 +40,8 @@ class Country:
     facilities: dict[int, tuple[FacilityType, str]] = field(default_factory=dict)  # id -> type, p
     hospitals: dict[str, list[int]] = field(default_factory=dict)  # province -> facility ids
     workers: list[Worker] = field(default_factory=list)
-    staff_periods: dict[int, list[tuple[int, date, date | None]]] = field(default_factory=dict)
+    # facility id -> its staff over time: (user id, cadre, sex, started on, ended on or None)
+    staff: dict[int, list[tuple[int, str, str, date, date | None]]] = field(default_factory=dict)
     instructors: dict[str, list[int]] = field(default_factory=dict)  # province -> user ids
     officers: dict[str, int] = field(default_factory=dict)  # province -> user id
     assessors: dict[str, list[int]] = field(default_factory=dict)  # province -> user ids
@@ -51,8 +51,7 @@ class Country:
 def _chooser(rng, weights: dict):
     keys = list(weights)
     cumulative = list(accumulate(weights[k] for k in keys))
-    total = cumulative[-1]
-    return lambda: keys[bisect(cumulative, rng.random() * total)]
+    return lambda: rng.choices(keys, cum_weights=cumulative)[0]
 
 
 class PeopleBuilder:
@@ -303,8 +302,8 @@ class PeopleBuilder:
                 periods.append((p.facility_id, moved, None))
             else:
                 periods.append((p.facility_id, p.started_on, None))
-            c.staff_periods[p.id] = periods
             for fid, start, end in periods:
+                c.staff.setdefault(fid, []).append((p.id, p.cadre, p.sex, start, end))
                 rows.append((next_id, p.id, fid, w.day(start), w.day(end)))
                 next_id += 1
         w.write(

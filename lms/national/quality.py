@@ -27,11 +27,11 @@ from .people import Country
 
 
 class QualityBuilder:
-    def __init__(self, writer: Writer, rng, as_of: date, now: datetime, country: Country, held):
-        self.w, self.rng, self.as_of, self.now, self.c = writer, rng, as_of, now, country
+    def __init__(self, writer: Writer, rng, as_of: date, country: Country, held):
+        self.w, self.rng, self.as_of, self.c = writer, rng, as_of, country
         self.held = held  # holder id -> [(curriculum code, issued, expires, revoked)]
 
-    def build(self, rounds: int) -> int:
+    def build(self, rounds: int) -> None:
         w, rng, c = self.w, self.rng, self.c
         round_id = w.next_id(AssessmentRound.__table__)
         periods = []
@@ -53,27 +53,23 @@ class QualityBuilder:
             )
             round_id += 1
         tools = {}
-        for tool in db.session.scalars(
-            sa.select(QualityTool)
+        for tool_id in db.session.scalars(
+            sa.select(QualityTool.id)
             .where(QualityTool.status == "published")
             .order_by(QualityTool.code, QualityTool.version)
         ):
-            tool = load_tool(tool.id)
-            for kind in json.loads(tool.facility_types_json):
-                tools[kind] = (tool, applicable(tool, kind))
-        staff: dict[int, list[tuple[int, str, str, date, date | None]]] = {}
-        people = {p.id: p for p in c.workers}
-        for uid, periods_of in c.staff_periods.items():
-            p = people[uid]
-            for fid, start, end in periods_of:
-                staff.setdefault(fid, []).append((uid, p.cadre, p.sex, start, end))
+            tool = load_tool(tool_id)
+            for kind in tool.facility_types:
+                domains = applicable(tool, kind)
+                by_code = {i.code: i for d in domains for i in d.indicators}
+                tools[kind] = (tool, domains, by_code)
         assessment_id = w.next_id(QualityAssessment.__table__)
         assessments, answers, teams, actions = [], [], [], []
         for fid in sorted(c.facilities):
             kind, province = c.facilities[fid]
             if kind.value not in tools:
                 continue
-            tool, domains = tools[kind.value]
+            tool, domains, by_code = tools[kind.value]
             level = rng.uniform(0.5, 0.9)
             team = c.assessors[province]
             for n, (rid, start, end) in enumerate(periods):
@@ -86,9 +82,11 @@ class QualityBuilder:
                     roll = rng.random()
                     status = "draft" if roll < 0.1 else "submitted" if roll < 0.25 else "validated"
                 p = min(0.98, level + 0.02 * n)
+                # The rules of StaffAssignment.covering and Certificate.valid_on, in memory
+                # (asking the database would take some 20,000 queries).
                 members = [
                     StaffMember(uid, cadre, sex)
-                    for uid, cadre, sex, s, e in staff.get(fid, [])
+                    for uid, cadre, sex, s, e in c.staff.get(fid, [])
                     if s <= day and (e is None or e > day)
                 ]
                 held = {
@@ -134,7 +132,6 @@ class QualityBuilder:
                 )
                 teams.extend((assessment_id, uid) for uid in dict.fromkeys(team))
                 if status == "validated" and not last and rng.random() < 0.3:
-                    by_code = {i.code: i for d in domains for i in d.indicators}
                     for code in result.failing[:2]:
                         due = end + timedelta(days=60)
                         state = "done" if due < self.as_of - timedelta(days=90) else "in_progress"
@@ -157,7 +154,6 @@ class QualityBuilder:
             if len(answers) > 100_000:
                 self._flush(assessments, answers, teams, actions)
         self._flush(assessments, answers, teams, actions)
-        return len(periods)
 
     def _answer(self, indicator, p: float, members, held):
         rng = self.rng

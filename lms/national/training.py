@@ -16,6 +16,7 @@ from ..certificates.models import Certificate, SerialCounter
 from ..certificates.services import DEFAULT_SETTINGS, add_months
 from ..curricula.models import Curriculum, InstrumentType
 from ..extensions import db
+from ..i18n import local_moment
 from ..training.models import (
     Attendance,
     Cohort,
@@ -31,7 +32,6 @@ from .people import Country
 CURRICULUM_SHARE = {"BEMONC": 35, "IPC-BASIC": 40, "CLIMATE-HC-STAFF": 25}
 CHECKLISTS = {InstrumentType.OSCE, InstrumentType.DOPS}
 PHNOM_PENH_MORNING = time(1, 0)  # 08:00 in Phnom Penh, stored in UTC
-CAMBODIA_OFFSET = timedelta(hours=7)  # no daylight saving time
 
 
 @dataclass
@@ -117,7 +117,7 @@ class TrainingBuilder:
     def __init__(self, writer: Writer, rng, as_of: date, now: datetime, country: Country):
         self.w, self.rng, self.as_of, self.now, self.c = writer, rng, as_of, now, country
         self.groups: list[Group] = []
-        self.completed: dict[int, date] = {}  # enrolment id -> day its last result came
+        self.graduated: set[int] = set()  # enrolment ids with every instrument passed
         self.certificates: dict[int, list[tuple[str, date, date | None, date | None]]] = {}
 
     # --- Cohorts and enrolments -------------------------------------------------------------
@@ -259,7 +259,7 @@ class TrainingBuilder:
                 day = g.start + timedelta(days=min(n, g.course.days - 1))
                 at = datetime.combine(day, PHNOM_PENH_MORNING)
                 # A session's start is a Cambodian wall-clock time (as its manager enters it).
-                starts = at + CAMBODIA_OFFSET
+                starts = local_moment(at)
                 sessions.append((session_id, g.id, module, w.moment(starts), 180, None))
                 if day <= self.as_of:
                     stamp = w.moment(at + timedelta(hours=3))
@@ -323,7 +323,6 @@ class TrainingBuilder:
                 if s != "enrolled":
                     continue
                 graduates = g.status == "closed" and rng.random() < success
-                last_day = g.start
                 for n, (iid, kind, second, items, pass_mark) in enumerate(g.course.instruments):
                     if g.status == "running" and n >= len(g.course.instruments) * share:
                         break
@@ -340,7 +339,6 @@ class TrainingBuilder:
                             self.as_of,
                             g.start + timedelta(days=rng.randrange(g.course.days)),
                         )
-                        last_day = max(last_day, day)
                         at = datetime.combine(day, PHNOM_PENH_MORNING) + timedelta(
                             minutes=rng.randrange(600)
                         )
@@ -388,7 +386,7 @@ class TrainingBuilder:
                                 marks.append((record_id, item, "done" if done else "not_done"))
                         record_id += 1
                 if graduates:
-                    self.completed[e] = last_day
+                    self.graduated.add(e)
                 if len(records) >= 100_000:
                     flush()
         flush()
@@ -472,7 +470,7 @@ class TrainingBuilder:
             if g.status != "closed":
                 continue
             for e, t, _s in g.enrolments:
-                if e in self.completed:
+                if e in self.graduated:
                     day = g.end + timedelta(days=rng.randint(5, 45))
                     if day <= self.as_of:
                         issued.append((day, e, t, g))

@@ -95,13 +95,9 @@ def test_the_same_seed_gives_the_same_data(dataset, tmp_path):
     first = fingerprint()
     other = make_app(f"sqlite:///{tmp_path / 'again.sqlite3'}", UPLOAD_FOLDER=str(tmp_path))
     with other.app_context():
-        from flask_migrate import upgrade
+        from lms.cli import prepare_database
 
-        from lms.cli import seed_reference_data
-
-        upgrade()
-        seed_reference_data()
-        db.session.commit()
+        prepare_database()
         generate(7, AS_OF, SMALL, echo=lambda _line: None)
         assert fingerprint() == first
         db.session.remove()
