@@ -119,16 +119,26 @@ def init_app(app) -> None:
     app.jinja_env.globals["current_language"] = current_language
 
 
-def local_moment(moment: datetime) -> datetime:
-    """The wall-clock time in Cambodia (naive) of a naive-UTC moment. Moments the application
-    records (`utcnow()`: issued, revoked, marked, decided...) are naive UTC; times people enter
-    for the future (a session's start) are Cambodian wall-clock times and compare with this."""
+def _zone() -> ZoneInfo:
     name = (
         current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Phnom_Penh")
         if has_app_context()
         else "Asia/Phnom_Penh"
     )
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(name)).replace(tzinfo=None)
+    return ZoneInfo(name)
+
+
+def local_moment(moment: datetime) -> datetime:
+    """The wall-clock time in Cambodia (naive) of a naive-UTC moment. Moments the application
+    records (`utcnow()`: issued, revoked, marked, decided...) are naive UTC; times people enter
+    for the future (a session's start) are Cambodian wall-clock times and compare with this."""
+    return moment.replace(tzinfo=UTC).astimezone(_zone()).replace(tzinfo=None)
+
+
+def utc_moment(local: datetime) -> datetime:
+    """The naive-UTC moment of a Cambodian wall-clock time: to compare recorded moments with
+    the bounds of a Cambodian day (the inverse of `local_moment`)."""
+    return local.replace(tzinfo=_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def local_date(moment: datetime) -> date:

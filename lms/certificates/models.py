@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from ..curricula.models import Curriculum
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..i18n import utc_moment
 from ..training.models import Enrolment
 from ..users.models import User
 
@@ -135,11 +136,13 @@ class Certificate(db.Model):
     @classmethod
     def valid_on(cls, day: date):
         """In SQL: held as valid on `day`, a past day too: issued by then, not expired, not
-        revoked by its end. A replaced certificate was valid until its successor (which is)."""
+        revoked by its end in Cambodia. A replaced certificate was valid until its successor
+        (which is)."""
+        day_ends = utc_moment(datetime.combine(day + timedelta(days=1), datetime.min.time()))
         return sa.and_(
             cls.issued_on <= day,
             cls.unexpired_on(day),
-            sa.or_(cls.revoked_at.is_(None), cls.revoked_at > datetime.combine(day, time.max)),
+            sa.or_(cls.revoked_at.is_(None), cls.revoked_at >= day_ends),
         )
 
     def status_on(self, day: date) -> CertificateStatus:

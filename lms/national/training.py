@@ -16,7 +16,7 @@ from ..certificates.models import Certificate, SerialCounter
 from ..certificates.services import DEFAULT_SETTINGS, add_months
 from ..curricula.models import Curriculum, InstrumentType
 from ..extensions import db
-from ..i18n import local_moment
+from ..i18n import local_date, local_moment
 from ..training.models import (
     Attendance,
     Cohort,
@@ -548,7 +548,7 @@ class TrainingBuilder:
                 rows.append(fixed)
                 cert_id += 1
         for row in rows:
-            revoked = row["revoked_at"].date() if row["revoked_at"] else None
+            revoked = local_date(row["revoked_at"]) if row["revoked_at"] else None
             self.certificates.setdefault(row["holder"], []).append(
                 (row["snapshot"]["curriculum_code"], row["issued_on"], row["expires_on"], revoked)
             )

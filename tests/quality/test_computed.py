@@ -108,3 +108,15 @@ def test_count_and_share_split_by_sex():
     count = NS(compute_curricula=["BEMONC"], compute_cadres=[], computation=Computation.STAFF_COUNT)
     assert computed.evaluate(count, staff, held)[0] == 3
     assert computed.evaluate(share, [], held)[0] is None  # a share of nobody does not count
+
+
+def test_revoked_early_in_the_morning_in_phnom_penh_it_was_valid_the_day_before(
+    cohort, curriculum
+):
+    # 20:00 UTC on 24 November is 03:00 on the 25th in Cambodia: valid for all of the 24th.
+    from datetime import datetime
+
+    person = factories.user()
+    certify(person, curriculum, date(2026, 1, 1), None, revoked=datetime(2026, 11, 24, 20, 0))
+    assert set(computed.certified_on([person.id], date(2026, 11, 24))) == {person.id}
+    assert computed.certified_on([person.id], date(2026, 11, 25)) == {}
