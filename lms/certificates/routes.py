@@ -471,10 +471,10 @@ def _csv(rows, today) -> Response:
 # --- Public verification ------------------------------------------------------------------
 
 
-def _public(certificate: Certificate) -> dict:
+def _public(certificate: Certificate, today: date) -> dict:
     """What anyone may know: status, names, curriculum, dates, issuing body. Nothing more."""
     d = certificate.data
-    status = certificate.status_on(local_today())
+    status = certificate.status_on(today)
     revoked = certificate.revoked_at
     return {
         "serial": certificate.serial,
@@ -524,7 +524,7 @@ def verify(code: str):
         abort(404)
     page = render_template(
         "certificates/verify.html",
-        c=_public(certificate),
+        c=_public(certificate, today),
         dates={
             "issued": certificate.issued_on,
             "expires": certificate.expires_on,
@@ -545,7 +545,7 @@ def verify_json(code: str):
     certificate = services.by_code(code)
     if certificate is None:
         return jsonify({"error": "not_found"}), 404
-    return jsonify(_public(certificate))
+    return jsonify(_public(certificate, local_today()))
 
 
 @bp.route("/verify")

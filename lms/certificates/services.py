@@ -680,11 +680,12 @@ def cpd_renewal(certificate: Certificate, now: datetime) -> CpdRenewal | None:
     required = certificate.curriculum.renewal_cpd_credits
     if not required:
         return None
+    today = local_date(now)
     counted = [
         (curriculum, day)
         for curriculum, day in progress.completed_curricula(certificate.holder, now)
         if curriculum.code != certificate.curriculum.code
-        and certificate.issued_on < day <= local_date(now)
+        and certificate.issued_on < day <= today
         and curriculum.cpd_credits
     ]
     counted.sort(key=lambda pair: pair[1])

@@ -14,7 +14,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import apply_error
-from ..i18n import format_number, local_date, localised
+from ..i18n import format_number, local_today, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
 from ..paging import Page
 from ..training import services as training
@@ -35,14 +35,15 @@ def _facility(facility_id: int) -> Facility:
 @viewers
 def facility_scorecard(facility_id: int):
     facility = _facility(facility_id)
-    card = results.scorecard(facility, local_date(utcnow()))
+    today = local_today()
+    card = results.scorecard(facility, today)
     return render_template(
         "quality/scorecard.html",
         card=card,
         can_assess=services.may_assess(current_user, facility),
         review_form=ReviewForm(),
         rounds=services.rounds(),
-        today=local_date(utcnow()),
+        today=today,
     )
 
 
@@ -75,7 +76,7 @@ def league():
         "quality/league.html",
         page=Page.of_list(shown, request.args.get("page", 1, type=int), 100),
         districts_summary=results.district_summary(rows) if province_id and not district_id else [],
-        coverage=results.coverage(local_date(utcnow()), province_id, district_id),
+        coverage=results.coverage(local_today(), province_id, district_id),
         rounds=all_rounds,
         round_id=round_id,
         provinces=db.session.scalars(sa.select(Province).order_by(Province.code)).all(),
@@ -151,7 +152,7 @@ def _manageable(needs):
 @viewers
 def training_needs(facility_id: int):
     facility = _facility(facility_id)
-    needs = results.training_needs(facility, local_date(utcnow()))
+    needs = results.training_needs(facility, local_today())
     return render_template(
         "quality/needs.html",
         facility=facility,
@@ -165,7 +166,7 @@ def training_needs(facility_id: int):
 @roles_required(Role.ADMIN, Role.INSTRUCTOR)
 def enrol_staff(facility_id: int):
     facility = _facility(facility_id)
-    needs = results.training_needs(facility, local_date(utcnow()))
+    needs = results.training_needs(facility, local_today())
     form = EnrolForm()
     cohort_id = request.form.get("cohort_id", type=int)
     # The cohort and the people must come from one need: its staff who lack that curriculum.

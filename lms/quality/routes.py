@@ -14,7 +14,7 @@ from ..database import utcnow
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import Form, apply_error
-from ..i18n import format_number, local_date, localised
+from ..i18n import format_number, local_today, localised
 from ..main.home import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits.models import Facility, Province
 from ..users.models import Role, User, UserRole
@@ -208,7 +208,7 @@ def new_assessment():
     form = StartForm()
     if request.method == "GET":
         form.facility_id.data = request.args.get("facility", type=int)
-        form.assessed_on.data = local_date(utcnow())
+        form.assessed_on.data = local_today()
     facilities = db.session.scalars(
         services.assessable_facilities(current_user).order_by(Facility.code)
     ).all()
@@ -218,7 +218,7 @@ def new_assessment():
     all_rounds = services.rounds()
     form.round_id.choices = [("", "—")] + [(r.id, localised(r, "title")) for r in all_rounds]
     if request.method == "GET" and all_rounds:
-        today = local_date(utcnow())
+        today = local_today()
         current = [r for r in all_rounds if r.starts_on <= today <= r.ends_on]
         form.round_id.data = (current or all_rounds)[-1].id
     others = db.session.scalars(

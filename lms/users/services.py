@@ -223,7 +223,8 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
     """Create a user. Without `password`, a temporary one is made and returned (else None)."""
     data.clean()
     _default_council(data)
-    _raise_first(check_user_fields(data, local_date(now)) + _check_unique(data, None))
+    today = local_date(now)
+    _raise_first(check_user_fields(data, today) + _check_unique(data, None))
     temporary = None
     if password is None:
         password = temporary = temporary_password()
@@ -235,7 +236,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
         created_at=now,
         active=True,
     )
-    _apply(user, data, local_date(now))
+    _apply(user, data, today)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id, _snapshot(data), now=now)
@@ -246,11 +247,12 @@ def update_user(actor, user: User, data: UserData, now: datetime) -> User:
     """Change a user's details and roles; an administrator cannot remove their own admin role."""
     data.clean()
     _default_council(data)
-    _raise_first(check_user_fields(data, local_date(now)) + _check_unique(data, user.id))
+    today = local_date(now)
+    _raise_first(check_user_fields(data, today) + _check_unique(data, user.id))
     if actor is not None and actor.id == user.id and Role.ADMIN not in data.roles:
         raise DomainError(_l("You cannot remove your own administrator role."), "roles")
     before = sorted(r.value for r in user.roles)
-    _apply(user, data, local_date(now))
+    _apply(user, data, today)
     _ensure_an_admin_remains()
     details = _snapshot(data)
     details["roles_before"] = before
@@ -421,6 +423,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
     facility_by_code = dict(db.session.execute(sa.select(Facility.code, Facility.id)).all())
     sexes = {s.value: s for s in Sex} | {"f": Sex.FEMALE, "m": Sex.MALE}
     roles = {r.value: r for r in Role}
+    today = local_date(now)
     errors: list[RowError] = []
     parsed: list[tuple[int, UserData]] = []
     for line, row in rows:
@@ -468,7 +471,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
             preferred_language=(row.get("language") or "").lower() or None,
             roles=wanted,
         ).clean()
-        problems += check_user_fields(user, local_date(now))
+        problems += check_user_fields(user, today)
         errors += [RowError(line, name, message) for name, message in problems]
         parsed.append((line, user))
     errors += _batch_uniqueness(parsed)
@@ -484,7 +487,7 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
             created_at=now,
             active=True,
         )
-        _apply(user, user_data, local_date(now))
+        _apply(user, user_data, today)
         db.session.add(user)
         created.append((user, temporary))
     db.session.flush()

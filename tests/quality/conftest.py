@@ -9,7 +9,7 @@ import yaml
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.quality import importer
 from lms.quality import services as quality
 from lms.users.models import Role
@@ -151,7 +151,7 @@ def hc(app):
 
 @pytest.fixture
 def round_(app):
-    today = local_date(utcnow())
+    today = local_today()
     r = quality.save_round(
         None,
         quality.RoundData(
@@ -228,9 +228,7 @@ def certify(person, curriculum, issued, expires=None, revoked=None):
 
 def assess(assessor, validator, facility, round_, day=None, choice="yes", failing=("O-PPH",)):
     """A validated assessment: every indicator `choice`, those in `failing` answered no."""
-    a = quality.start_assessment(
-        assessor, facility, round_, day or local_date(utcnow()), [], utcnow()
-    )
+    a = quality.start_assessment(assessor, facility, round_, day or local_today(), [], utcnow())
     codes = answer_all(assessor, a, choice=choice)
     if failing:
         quality.save_answers(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_date, local_today
 from lms.quality import computed
 from lms.users import services as users
 from lms.users.models import StaffAssignment
@@ -19,7 +19,7 @@ def test_staff_on_a_date_follow_assignments(app):
     a, b = factories.facility(code="HC-1"), factories.facility(code="HC-2")
     factories.user(roles=["admin"])
     person = factories.user(facility_id=a.id, cadre_id=factories.cadre().id)
-    today = local_date(utcnow())
+    today = local_today()
     assert [s.user_id for s in computed.staff_on(a.id, today)] == [person.id]
     data = users.UserData(
         **{
@@ -110,9 +110,7 @@ def test_count_and_share_split_by_sex():
     assert computed.evaluate(share, [], held)[0] is None  # a share of nobody does not count
 
 
-def test_revoked_early_in_the_morning_in_phnom_penh_it_was_valid_the_day_before(
-    cohort, curriculum
-):
+def test_revoked_early_in_the_morning_in_phnom_penh_it_was_valid_the_day_before(cohort, curriculum):
     # 20:00 UTC on 24 November is 03:00 on the 25th in Cambodia: valid for all of the 24th.
     from datetime import datetime
 

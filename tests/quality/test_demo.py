@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.orgunits.models import Facility
 from lms.quality import results
 from lms.quality import services as quality
@@ -20,7 +20,7 @@ def test_demo_assessment_to_training_needs(runner):
     earlier = results.results_of(hc.id)
     assert len(earlier) == 2  # two validated rounds give the trend
     current = quality.rounds()[-1]
-    a = quality.start_assessment(users["assessor"], hc, current, local_date(utcnow()), [], utcnow())
+    a = quality.start_assessment(users["assessor"], hc, current, local_today(), [], utcnow())
     tool = quality.load_tool(a.tool_id)
     given = {}
     for domain in quality.applicable(tool, hc.type.value):
@@ -36,7 +36,7 @@ def test_demo_assessment_to_training_needs(runner):
     quality.submit(users["assessor"], a, utcnow())
     quality.validate(users["assessor2"], a, utcnow())
     db.session.commit()
-    card = results.scorecard(hc, local_date(utcnow()))
+    card = results.scorecard(hc, local_today())
     wf = {r.indicator.code: r for r in card.indicators if r.indicator.is_computed}
     count = next(
         r
@@ -45,7 +45,7 @@ def test_demo_assessment_to_training_needs(runner):
         and r.indicator.compute_curricula == ["BEMONC"]
     )
     assert count.answer.value == 1 and count.answer.detail["staff"] == 3  # sok.channary
-    needs = {n.curriculum.code: n for n in results.training_needs(hc, local_date(utcnow()))}
+    needs = {n.curriculum.code: n for n in results.training_needs(hc, local_today())}
     bemonc = needs["BEMONC"]
     assert {"chum.sreyleak", "pich.sokunthea"} <= {u.username for u in bemonc.staff}
     assert "sok.channary" not in {u.username for u in bemonc.staff}

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.quality import results
 from lms.quality import services as quality
 from lms.users.models import Sex
@@ -34,7 +34,7 @@ def staff(facility, curriculum, certified=1, uncertified=1, nurses=1):
 
 
 def past_round(code, days_ago):
-    today = local_date(utcnow())
+    today = local_today()
     r = quality.save_round(
         None,
         quality.RoundData(
@@ -49,7 +49,7 @@ def past_round(code, days_ago):
 def test_scorecard(tool, hc, round_, assessor, validator, cohort, curriculum):
     m1, m2, nurse = staff(hc, curriculum)
     a = assess(assessor, validator, hc, round_)
-    card = results.scorecard(hc, local_date(utcnow()))
+    card = results.scorecard(hc, local_today())
     assert card.latest == a
     assert [r.indicator.code for r in card.failing] == ["O-PPH", "WF-2"]
     wf = next(r for r in card.indicators if r.indicator.code == "WF-1")
@@ -70,14 +70,14 @@ def test_scorecard_queries_do_not_grow(tool, hc, round_, assessor, validator, co
     assess(assessor, validator, hc, round_)
     db.session.expire_all()
     with count_queries() as small:
-        results.scorecard(hc, local_date(utcnow()))
+        results.scorecard(hc, local_today())
     for n, days in enumerate((200, 150, 100)):
         r = past_round(f"R-{n}", days)
         assess(assessor, validator, hc, r, day=r.starts_on, failing=())
     staff(hc, curriculum, certified=4, uncertified=4, nurses=3)
     db.session.expire_all()
     with count_queries() as large:
-        card = results.scorecard(hc, local_date(utcnow()))
+        card = results.scorecard(hc, local_today())
     assert len(card.results) == 4 and len(card.staff) == 14
     assert large.count == small.count, large.statements
 
@@ -104,7 +104,7 @@ def test_league_queries_do_not_grow(tool, round_, assessor, validator):
     with count_queries() as small:
         rows = results.league(round_.id, factories.province("21").id)
         results.district_summary(rows)
-        results.coverage(local_date(utcnow()), factories.province("21").id)
+        results.coverage(local_today(), factories.province("21").id)
     for n in range(1, 6):
         facility = factories.facility(code=f"HC-L{n}", district_id=factories.district().id)
         factories.user(facility_id=facility.id, cadre_id=factories.cadre().id)
@@ -113,20 +113,20 @@ def test_league_queries_do_not_grow(tool, round_, assessor, validator):
     with count_queries() as large:
         rows = results.league(round_.id, factories.province("21").id)
         results.district_summary(rows)
-        results.coverage(local_date(utcnow()), factories.province("21").id)
+        results.coverage(local_today(), factories.province("21").id)
     assert len([r for r in rows if r.assessment]) == 6
     assert large.count == small.count, large.statements
 
 
 def test_coverage_by_cadre_and_sex(tool, hc, cohort, curriculum):
     staff(hc, curriculum, certified=2, uncertified=1, nurses=1)
-    rows = {r.cadre.code: r for r in results.coverage(local_date(utcnow()), hc.province_id)}
+    rows = {r.cadre.code: r for r in results.coverage(local_today(), hc.province_id)}
     assert rows["MIDWIFE"].counts[Sex.FEMALE] == [1, 2] and rows["MIDWIFE"].counts[Sex.MALE] == [
         1,
         1,
     ]
     assert rows["MIDWIFE"].total == [2, 3] and rows["NURSE"].total == [0, 1]
-    only_other = results.coverage(local_date(utcnow()), hc.province_id, curricula=["OTHER"])
+    only_other = results.coverage(local_today(), hc.province_id, curricula=["OTHER"])
     assert all(r.total[0] == 0 for r in only_other)
 
 
@@ -135,7 +135,7 @@ def test_training_needs_propose_cohorts_for_those_who_lack_it(
 ):
     m1, m2, nurse = staff(hc, curriculum)
     assess(assessor, validator, hc, round_)
-    needs = results.training_needs(hc, local_date(utcnow()))
+    needs = results.training_needs(hc, local_today())
     assert len(needs) == 1
     need = needs[0]
     assert need.curriculum.code == "TST-CUR"
@@ -146,8 +146,8 @@ def test_training_needs_propose_cohorts_for_those_who_lack_it(
 
 
 def test_no_needs_without_a_validated_result(tool, hc, round_, assessor):
-    quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [], utcnow())
-    assert results.training_needs(hc, local_date(utcnow())) == []
+    quality.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
+    assert results.training_needs(hc, local_today()) == []
 
 
 def test_improvement_actions(tool, hc, round_, assessor, validator, cohort, curriculum):
@@ -158,7 +158,7 @@ def test_improvement_actions(tool, hc, round_, assessor, validator, cohort, curr
     m1, *_ = staff(hc, curriculum)
     a = assess(assessor, validator, hc, round_)
     ind = {r.indicator.code: r.indicator for r in results.indicator_results(a)}
-    due = local_date(utcnow()) + timedelta(days=30)
+    due = local_today() + timedelta(days=30)
     import pytest
 
     with pytest.raises(DomainError):  # HH is met: no action for it
@@ -187,4 +187,4 @@ def test_improvement_actions(tool, hc, round_, assessor, validator, cohort, curr
         actions.review_action(assessor, action, ActionStatus.DONE, "", round_, utcnow())
     actions.review_action(assessor, action, ActionStatus.DONE, "Drills held", round_, utcnow())
     assert action.status == ActionStatus.DONE and action.reviewed_round_id == round_.id
-    assert results.scorecard(hc, local_date(utcnow())).actions == [action]
+    assert results.scorecard(hc, local_today()).actions == [action]

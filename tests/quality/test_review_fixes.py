@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.quality import computed, results
 from lms.quality import services as quality
 from lms.quality.models import QualityAssessment
@@ -22,7 +22,7 @@ from .conftest import answer_all, assess, certify
 
 
 def test_a_save_on_a_stale_copy_is_refused(tool, hc, round_, assessor):
-    a = quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [], utcnow())
+    a = quality.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
     db.session.commit()
     # Another request submits it meanwhile; this request still holds its draft copy.
     db.session.execute(
@@ -38,7 +38,7 @@ def test_a_save_on_a_stale_copy_is_refused(tool, hc, round_, assessor):
 
 def test_an_administrator_who_answers_cannot_validate(tool, hc, round_, assessor):
     admin = factories.user(roles=[Role.ADMIN])
-    a = quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [], utcnow())
+    a = quality.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
     answer_all(admin, a)
     quality.submit(assessor, a, utcnow())
     with pytest.raises(Forbidden):
@@ -47,7 +47,7 @@ def test_an_administrator_who_answers_cannot_validate(tool, hc, round_, assessor
 
 
 def test_an_administrator_is_offered_validation(client, login, tool, hc, round_, assessor):
-    a = quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [], utcnow())
+    a = quality.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
     answer_all(assessor, a)
     quality.submit(assessor, a, utcnow())
     admin = factories.user(roles=[Role.ADMIN])
@@ -61,24 +61,24 @@ def test_an_administrator_is_offered_validation(client, login, tool, hc, round_,
 def test_deactivated_staff_are_not_counted(tool, hc, cohort, curriculum):
     factories.user(roles=[Role.ADMIN])
     person = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
-    certify(person, curriculum, local_date(utcnow()))
+    certify(person, curriculum, local_today())
     users.set_active(None, person, False, utcnow())
-    assert computed.staff_on(hc.id, local_date(utcnow())) == []
-    assert results.coverage(local_date(utcnow()), hc.province_id) == []
+    assert computed.staff_on(hc.id, local_today()) == []
+    assert results.coverage(local_today(), hc.province_id) == []
 
 
 def test_enrolment_takes_only_the_people_offered_for_that_cohort(
     client, login, tool, hc, round_, assessor, validator, cohort, curriculum, instructor
 ):
     certified = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
-    certify(certified, curriculum, local_date(utcnow()))
+    certify(certified, curriculum, local_today())
     colleague = factories.user(
         roles=[Role.INSTRUCTOR], facility_id=hc.id, cadre_id=factories.cadre().id
     )
     lacking = factories.user(facility_id=hc.id, cadre_id=factories.cadre().id)
     db.session.commit()
     assess(assessor, validator, hc, round_)
-    need = results.training_needs(hc, local_date(utcnow()))[0]
+    need = results.training_needs(hc, local_today())[0]
     assert {u.id for u in need.staff} == {colleague.id, lacking.id}
     assert need.enrollable == {lacking.id}  # the instructor account cannot be enrolled
     login(instructor)
@@ -114,8 +114,8 @@ def test_actions_are_reviewed_in_a_later_round_and_shown_at_the_next_visit(
             "R-OLD",
             "ជុំ",
             "Old",
-            local_date(utcnow()) - timedelta(days=200),
-            local_date(utcnow()) - timedelta(days=100),
+            local_today() - timedelta(days=200),
+            local_today() - timedelta(days=100),
         ),
         utcnow(),
     )
@@ -125,7 +125,7 @@ def test_actions_are_reviewed_in_a_later_round_and_shown_at_the_next_visit(
         assessor,
         a,
         actions.ActionData(
-            failing.id, "", "Drill", local_date(utcnow()) + timedelta(days=9), None, "Head midwife"
+            failing.id, "", "Drill", local_today() + timedelta(days=9), None, "Head midwife"
         ),
         utcnow(),
     )
@@ -156,7 +156,7 @@ def test_the_scorecard_offers_the_review_of_its_actions(
         assessor,
         a,
         actions.ActionData(
-            failing.id, "", "Drill", local_date(utcnow()) + timedelta(days=9), None, "Head midwife"
+            failing.id, "", "Drill", local_today() + timedelta(days=9), None, "Head midwife"
         ),
         utcnow(),
     )
@@ -175,7 +175,7 @@ def test_a_co_assessor_waits_for_a_validator_rather_than_being_offered_the_valid
 ):
     # The list of work offered "To validate" to everyone but the creator; a co-assessor was
     # then refused. One rule (services.on_team) decides for the list, the page and the service.
-    a = quality.start_assessment(assessor, hc, round_, local_date(utcnow()), [validator], utcnow())
+    a = quality.start_assessment(assessor, hc, round_, local_today(), [validator], utcnow())
     answer_all(assessor, a)
     quality.submit(assessor, a, utcnow())
     db.session.commit()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
 from lms.training.models import Enrolment
 from lms.users.models import Role, Sex
@@ -26,7 +26,7 @@ def scene(tool, hc, round_, assessor, validator, cohort, curriculum):
         factories.user(facility_id=hc.id, cadre_id=factories.cadre().id, sex=sex)
         for sex in (Sex.FEMALE, Sex.FEMALE, Sex.MALE)
     ]
-    certify(midwives[0], curriculum, local_date(utcnow()))
+    certify(midwives[0], curriculum, local_today())
     db.session.commit()
     a = assess(assessor, validator, hc, round_)
     return {"hc": hc, "assessment": a, "midwives": midwives, "cohort": cohort}
@@ -94,7 +94,7 @@ def test_capture_on_a_phone_in_khmer(client, login, tool, hc, round_, assessor, 
         {
             "facility_id": hc.id,
             "round_id": round_.id,
-            "assessed_on": local_date(utcnow()).isoformat(),
+            "assessed_on": local_today().isoformat(),
         },
         "/quality/assessments/new",
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_today
 from lms.orgunits.models import FacilityType
 from lms.quality import services as quality
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
@@ -22,9 +22,7 @@ from .conftest import answer_all
 
 
 def start(assessor, hc, round_, **kw):
-    a = quality.start_assessment(
-        assessor, hc, round_, kw.get("day", local_date(utcnow())), [], utcnow()
-    )
+    a = quality.start_assessment(assessor, hc, round_, kw.get("day", local_today()), [], utcnow())
     db.session.commit()
     return a
 
@@ -105,7 +103,7 @@ def test_submit_needs_every_answer(tool, hc, round_, assessor):
 def test_assessors_are_limited_to_their_facilities(tool, round_, assessor):
     elsewhere = factories.facility(code="HC-PP", province_code="12")
     with pytest.raises(Forbidden):
-        quality.start_assessment(assessor, elsewhere, round_, local_date(utcnow()), [], utcnow())
+        quality.start_assessment(assessor, elsewhere, round_, local_today(), [], utcnow())
     single = factories.user(roles=["quality_assessor"], username="qa.single")
     quality.set_scopes(None, single, [], [elsewhere.id], utcnow())
     assert quality.may_assess(single, elsewhere)
@@ -116,7 +114,7 @@ def test_date_within_round_and_not_future(tool, hc, round_, assessor):
     with pytest.raises(DomainError):
         start(assessor, hc, round_, day=round_.starts_on - timedelta(days=1))
     with pytest.raises(DomainError):
-        start(assessor, hc, round_, day=local_date(utcnow()) + timedelta(days=1))
+        start(assessor, hc, round_, day=local_today() + timedelta(days=1))
 
 
 def test_one_assessment_per_facility_and_round(tool, hc, round_, assessor, validator):
