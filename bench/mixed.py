@@ -103,7 +103,7 @@ def _eligible(url: str, enrolment_ids: list[int]) -> list[tuple[int, int]]:
         ).all()
         for _cohort, group in groupby(enrolments, key=lambda e: e.cohort_id):
             group = list(group)
-            decided = certificates.cohort_eligibility(group[0].cohort, group, now)
+            decided = certificates.cohort_eligibility(group, now)
             found += [(e.cohort_id, e.id) for e in group if decided[e.id].ok]
         db.session.remove()
         db.engine.dispose()

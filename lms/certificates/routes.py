@@ -102,7 +102,7 @@ def cohort_eligibility(cohort_id: int):
     cohort = training.load_cohort(cohort_id) or abort(404)
     now = utcnow()
     enrolled = [e for e in training.roster(cohort) if e.status == EnrolmentStatus.ENROLLED]
-    eligibility = services.cohort_eligibility(cohort, enrolled, now)
+    eligibility = services.cohort_eligibility(enrolled, now)
     certificates = services.active_certificates([e.id for e in enrolled])
     rows = [(e, eligibility[e.id], certificates.get(e.id)) for e in enrolled]
     return render_template(

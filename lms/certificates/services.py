@@ -69,7 +69,7 @@ def check_eligibility(enrolment: Enrolment, now: datetime) -> Eligibility:
     return _eligibility(enrolment, now)[0]
 
 
-def cohort_eligibility(cohort, enrolments: list[Enrolment], now: datetime) -> dict:
+def cohort_eligibility(enrolments: list[Enrolment], now: datetime) -> dict:
     """`check_eligibility` for enrolments of one cohort, by enrolment id, in a fixed number of
     queries."""
     found = progress.progress_of(enrolments, now)

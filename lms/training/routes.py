@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import csvio
 from ..auth.access import roles_required
 from ..curricula.models import Curriculum
 from ..database import utcnow
@@ -428,8 +429,4 @@ def delete_material(cohort_id: int, material_id: int):
 @managers
 def enrolment_template(cohort_id: int):
     _cohort(cohort_id, manage=True)
-    return current_app.response_class(
-        "\ufefftrainee\nsok.dara\nMW-0001\n",
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=enrolments.csv"},
-    )
+    return csvio.csv_response("enrolments.csv", ["trainee"], [["sok.dara"], ["MW-0001"]])

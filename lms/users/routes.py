@@ -1,11 +1,12 @@
 """Administration of users and cadres."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import csvio
 from ..audit.models import AuditEvent
 from ..auth.access import roles_required
 from ..database import utcnow
@@ -199,16 +200,23 @@ def import_users():
 @bp.route("/users/import/template.csv")
 @admin_only
 def user_import_template():
-    header = ",".join(services.USER_COLUMNS + services.USER_OPTIONAL)
-    example = (
-        "sok.dara,dara@example.org,សុខ,ដារា,SOK,Dara,female,1990-05-01,012345678,"
-        "MIDWIFE,MW-0001,,trainee,km"
-    )
-    return Response(
-        "\ufeff" + header + "\n" + example + "\n",
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=users-template.csv"},
-    )
+    example = {
+        "username": "sok.dara",
+        "family_name_km": "សុខ",
+        "given_name_km": "ដារា",
+        "family_name_en": "SOK",
+        "given_name_en": "Dara",
+        "sex": "female",
+        "email": "dara@example.org",
+        "date_of_birth": "1990-05-01",
+        "phone": "012345678",
+        "cadre": "MIDWIFE",
+        "licence_number": "MW-0001",
+        "roles": "trainee",
+        "language": "km",
+    }
+    header = [*services.USER_COLUMNS, *services.USER_OPTIONAL]
+    return csvio.csv_response("users-template.csv", header, [[example.get(c, "") for c in header]])
 
 
 @bp.route("/cadres")

@@ -231,3 +231,10 @@ def test_an_empty_cohort_offers_enrolment_to_its_manager(client, login, cohort, 
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert f"/cohorts/{cohort.id}/enrolments/import" in page
     assert f'action="/cohorts/{cohort.id}/enrolments"' in page
+
+
+def test_the_enrolment_template_is_a_csv_of_trainees(client, login_as, cohort):
+    login_as(Role.ADMIN)
+    response = client.get(f"/cohorts/{cohort.id}/enrolments/template.csv")
+    assert response.mimetype == "text/csv"
+    assert response.get_data(as_text=True).splitlines() == ["\ufefftrainee", "sok.dara", "MW-0001"]

@@ -183,3 +183,22 @@ def test_admin_sets_a_councils_licensing_cycle(client, login_as):
         data={"name_km": council.name_km, "name_en": council.name_en, "licence_cycle_years": "0"},
     )
     assert bad.status_code == 200
+
+
+def test_the_import_template_example_fills_its_own_columns(client, login_as):
+    # The example row used to put the email under family_name_km.
+    import csv
+
+    login_as(Role.ADMIN)
+    response = client.get("/users/import/template.csv")
+    assert response.mimetype == "text/csv"
+    (row,) = csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    assert row["username"] == "sok.dara" and row["family_name_km"] == "សុខ"
+    assert row["email"] == "dara@example.org" and row["facility"] == ""
+    data = response.get_data()
+    response = client.post(
+        "/users/import",
+        data={"file": (io.BytesIO(data), "users.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and User.query.filter_by(username="sok.dara").one()
