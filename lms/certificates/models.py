@@ -134,6 +134,16 @@ class Certificate(db.Model):
         return sa.or_(cls.expires_on.is_(None), cls.expires_on >= day)
 
     @classmethod
+    def expiring_within(cls, day: date, days: int):
+        """In SQL: current and expiring from `day` to `days` later (the index
+        ix_certificates_current_expiry serves this shape)."""
+        return sa.and_(
+            cls.is_current,
+            cls.expires_on >= day,
+            cls.expires_on <= day + timedelta(days=days),
+        )
+
+    @classmethod
     def valid_on(cls, day: date):
         """In SQL: held as valid on `day`, a past day too: issued by then, not expired, not
         revoked by its end in Cambodia. A replaced certificate was valid until its successor

@@ -324,6 +324,7 @@ SERIAL_LIKE = re.compile(r"^(?=.*[0-9])[A-Za-z0-9._-]+$")
 
 
 MATCHED_HOLDERS = 5000
+EXPIRING_DAYS = 90  # "expiring soon": the reminders' window
 
 
 def registry_query(
@@ -333,7 +334,6 @@ def registry_query(
     stmt = (
         sa.select(Certificate)
         .join(User, User.id == Certificate.holder_id)
-        .options(joinedload(Certificate.holder).joinedload(User.facility))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     if q and SERIAL_LIKE.match(q):
@@ -367,11 +367,7 @@ def registry_query(
         if facility:
             stmt = stmt.where(Facility.code == facility.upper())
     if expiring_days:
-        stmt = stmt.where(
-            Certificate.is_current,
-            Certificate.expires_on >= today,
-            Certificate.expires_on <= date.fromordinal(today.toordinal() + expiring_days),
-        )
+        stmt = stmt.where(Certificate.expiring_within(today, expiring_days))
     if status == "revoked":
         stmt = stmt.where(Certificate.revoked_at.is_not(None))
     elif status == "superseded":
@@ -394,11 +390,12 @@ def registry():
         "curriculum": (request.args.get("curriculum") or "").strip()[:40] or None,
         "province": request.args.get("province", type=int),
         "facility": (request.args.get("facility") or "").strip()[:20] or None,
-        "expiring_days": 90 if request.args.get("expiring") else None,
+        "expiring_days": EXPIRING_DAYS if request.args.get("expiring") else None,
     }
     stmt = registry_query(q, status, today, **filters)
+    holders = joinedload(Certificate.holder).joinedload(User.facility)
     if request.args.get("format") == "csv":
-        return _csv(db.session.scalars(stmt).all(), today)
+        return _csv(db.session.scalars(stmt.options(holders)).all(), today)
     sub = stmt.with_only_columns(Certificate.id, User.sex).order_by(None).subquery()
     counts = dict(
         db.session.execute(sa.select(sub.c.sex, sa.func.count()).group_by(sub.c.sex)).all()
@@ -414,16 +411,12 @@ def registry():
         for c in db.session.scalars(
             sa.select(Certificate)
             .where(Certificate.id.in_(ids))
-            .options(joinedload(Certificate.holder).joinedload(User.facility))
+            .options(holders)
         )
     }
     page.items = [found[i] for i in ids]
     soon = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Certificate.is_current,
-            Certificate.expires_on >= today,
-            Certificate.expires_on <= date.fromordinal(today.toordinal() + 90),
-        )
+        sa.select(sa.func.count()).where(Certificate.expiring_within(today, EXPIRING_DAYS))
     )
     return render_template(
         "certificates/registry.html",
