@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..curricula.models import Curriculum, Instrument
 from ..curricula.spec import InstrumentType
-from ..database import utcnow
 from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.models import Framework
@@ -169,15 +168,13 @@ def enrolled(user: User) -> list[Enrolment]:
     )
 
 
-def registration(user: User, progress: dict[int, Progress] | None = None) -> list[Registration]:
+def registration(progress: dict[int, Progress]) -> list[Registration]:
     """For each framework the trainee has trained in: the domains fully achieved, by code.
 
     A domain is achieved when every competency under it (its direct children) has been
     achieved in some enrolment, whichever version of the framework the curriculum targeted.
-    `progress`: the progress of the user's enrolments, when the caller has it already.
+    `progress`: the progress of the trainee's enrolments (`progress_of(enrolled(user), now)`).
     """
-    if progress is None:
-        progress = progress_of(enrolled(user), utcnow())
     achieved_codes: dict[str, set[str]] = {}
     tables = {
         p.enrolment.cohort.curriculum_id: (p.enrolment.cohort.curriculum, p.table)

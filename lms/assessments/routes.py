@@ -107,7 +107,7 @@ def my_progress():
     return render_template(
         "assessments/my_progress.html",
         items=list(found.values()),
-        registrations=progress.registration(current_user, found),
+        registrations=progress.registration(found),
         cpd=progress.cpd_status(current_user, local_date(now), now, found),
     )
 

@@ -29,7 +29,8 @@ def test_progress_completion_registration_and_cpd(cohort, instructor, curriculum
     assert after.complete and [(d.code, d.achieved, d.total) for d in after.domains] == [
         ("D1", 2, 2)
     ]
-    registrations = progress.registration(trainee)
+    found = progress.progress_of(progress.enrolled(trainee), now)
+    registrations = progress.registration(found)
     assert [
         (r.framework.code, r.achieved_domains, r.total_domains, r.category) for r in registrations
     ] == [("TST-FW", ("D1",), 2, RegisterCategory.GENERAL_RESTRICTED)]
