@@ -89,7 +89,7 @@ class Server:
     def wait_until_serving(self, deadline: float) -> None:
         while True:
             try:
-                self.get("/login")
+                self.get("/health")
                 return
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:

@@ -105,7 +105,7 @@ def server(tmp_path, demo_data):
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(base + "/login", timeout=2)  # noqa: S310 (our own http URL)
+            urllib.request.urlopen(base + "/health", timeout=2)  # noqa: S310 (our own http URL)
             break
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
