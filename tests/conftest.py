@@ -35,6 +35,16 @@ from .curricula import samples
 collect_ignore = [] if os.environ.get("LMS_E2E") else ["e2e"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres_only` skip unless TEST_DATABASE_URL names PostgreSQL."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL (make test-postgres)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

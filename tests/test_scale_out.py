@@ -149,10 +149,9 @@ def serve(app, database_uri, tmp_path):
 
 
 @pytest.fixture
-def two_servers(database_uri, request):
-    """Servers A and B on one PostgreSQL database and one Redis, with one user to log in."""
-    if not database_uri.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL (make test-postgres)")
+def two_servers(request):
+    """Servers A and B on one PostgreSQL database and one Redis, with one user to log in (the
+    test using them is marked postgres_only)."""
     shared_redis = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
         shared_redis.ping()
