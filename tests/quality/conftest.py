@@ -10,7 +10,7 @@ import yaml
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_today
-from lms.quality import importer
+from lms.quality import actions, importer, results
 from lms.quality import services as quality
 from lms.users.models import Role
 
@@ -241,3 +241,17 @@ def assess(assessor, validator, facility, round_, day=None, choice="yes", failin
     quality.validate(validator, a, utcnow())
     db.session.commit()
     return a
+
+
+def plan_action(assessor, assessment):
+    """An improvement action ("Drill", due in 9 days) on the assessment's first failing
+    indicator."""
+    failing = next(r.indicator for r in results.indicator_results(assessment) if r.score == 0)
+    return actions.add_action(
+        assessor,
+        assessment,
+        actions.ActionData(
+            failing.id, "", "Drill", local_today() + timedelta(days=9), None, "Head midwife"
+        ),
+        utcnow(),
+    )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from lms.database import utcnow
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import local_today
-from lms.quality import results
+from lms.quality import actions, results
 from lms.quality import services as quality
+from lms.quality.models import ActionStatus
 from lms.users.models import Sex
 
 from .. import factories
@@ -151,16 +155,11 @@ def test_no_needs_without_a_validated_result(tool, hc, round_, assessor):
 
 
 def test_improvement_actions(tool, hc, round_, assessor, validator, cohort, curriculum):
-    from lms.errors import DomainError
-    from lms.quality import actions
-    from lms.quality.models import ActionStatus
 
     m1, *_ = staff(hc, curriculum)
     a = assess(assessor, validator, hc, round_)
     ind = {r.indicator.code: r.indicator for r in results.indicator_results(a)}
     due = local_today() + timedelta(days=30)
-    import pytest
-
     with pytest.raises(DomainError):  # HH is met: no action for it
         actions.add_action(
             assessor, a, actions.ActionData(ind["HH"].id, "", "Fix", due, m1.id), utcnow()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,7 +11,7 @@ from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
 from lms.i18n import local_today
-from lms.quality import computed, results
+from lms.quality import actions, computed, results
 from lms.quality import services as quality
 from lms.quality.models import QualityAssessment
 from lms.training.models import Enrolment
@@ -18,7 +20,7 @@ from lms.users.models import Role
 
 from .. import factories
 from ..conftest import csrf_token
-from .conftest import answer_all, assess, certify
+from .conftest import answer_all, assess, certify, plan_action
 
 
 def test_a_save_on_a_stale_copy_is_refused(tool, hc, round_, assessor):
@@ -104,10 +106,6 @@ def test_enrolment_takes_only_the_people_offered_for_that_cohort(
 def test_actions_are_reviewed_in_a_later_round_and_shown_at_the_next_visit(
     client, login, tool, hc, round_, assessor, validator, cohort, curriculum
 ):
-    from datetime import timedelta
-
-    from lms.quality import actions
-
     earlier = quality.save_round(
         None,
         quality.RoundData(
@@ -120,15 +118,7 @@ def test_actions_are_reviewed_in_a_later_round_and_shown_at_the_next_visit(
         utcnow(),
     )
     a = assess(assessor, validator, hc, round_)
-    failing = next(r.indicator for r in results.indicator_results(a) if r.score == 0)
-    action = actions.add_action(
-        assessor,
-        a,
-        actions.ActionData(
-            failing.id, "", "Drill", local_today() + timedelta(days=9), None, "Head midwife"
-        ),
-        utcnow(),
-    )
+    action = plan_action(assessor, a)
     with pytest.raises(DomainError, match="own round or a later one"):
         actions.review_action(assessor, action, action.status, "", earlier, utcnow())
     db.session.commit()
@@ -146,20 +136,7 @@ def test_the_scorecard_offers_the_review_of_its_actions(
 ):
     # The review form's status list unpacked WTForms choices as pairs: every scorecard with an
     # improvement action failed (500) for those who may review it. Found on the national data.
-    from datetime import timedelta
-
-    from lms.quality import actions
-
-    a = assess(assessor, validator, hc, round_)
-    failing = next(r.indicator for r in results.indicator_results(a) if r.score == 0)
-    actions.add_action(
-        assessor,
-        a,
-        actions.ActionData(
-            failing.id, "", "Drill", local_today() + timedelta(days=9), None, "Head midwife"
-        ),
-        utcnow(),
-    )
+    plan_action(assessor, assess(assessor, validator, hc, round_))
     db.session.commit()
     login(assessor)
     for language in ("en", "km"):
