@@ -41,6 +41,13 @@ SHOTS = ROOT / ".e2e" / "screenshots"
 RESULTS: list[dict] = []
 
 
+def demo_password(username: str) -> str:
+    """A demo account's password, as lms/demo.py sets it."""
+    from lms.demo import ACCOUNTS
+
+    return next(account[1] for account in ACCOUNTS if account[0] == username)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -183,7 +190,7 @@ class Visit:
     def login(self, username: str, password: str | None = None):
         self.go("/login")
         self.page.fill("input[name=login]", username)
-        self.page.fill("input[name=password]", password or f"demo-{username}-2026")
+        self.page.fill("input[name=password]", password or demo_password(username))
         self.page.click("main form button")
 
     def check(self, name: str):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import demo_password
+
 WRONG = {"km": "ឈ្មោះចូលប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ", "en": "wrong"}
 
 
@@ -27,7 +29,7 @@ def test_failure_paths(visit, language, tmp_path):
     page.keyboard.type("trainee")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "password"
-    page.keyboard.type("demo-trainee-2026")
+    page.keyboard.type(demo_password("trainee"))
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login" not in url)
     response = page.goto(person.base + "/users")
