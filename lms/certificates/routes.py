@@ -409,9 +409,7 @@ def registry():
     found = {
         c.id: c
         for c in db.session.scalars(
-            sa.select(Certificate)
-            .where(Certificate.id.in_(ids))
-            .options(holders)
+            sa.select(Certificate).where(Certificate.id.in_(ids)).options(holders)
         )
     }
     page.items = [found[i] for i in ids]

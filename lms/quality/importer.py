@@ -55,12 +55,8 @@ def _check_references(tools: list[LoadedTool]) -> tuple[list[RowError], dict]:
     """Every curriculum, cadre and competency named must exist."""
     curricula = set(db.session.scalars(sa.select(Curriculum.code).distinct()))
     cadres = set(db.session.scalars(sa.select(Cadre.code)))
-    wanted = {
-        c
-        for tool in tools
-        for d in tool.spec.domains
-        for c in [*d.competencies, *(c for i in d.indicators for c in i.competencies)]
-    }
+    wanted = {code for tool in tools for d in tool.spec.domains for code in d.competencies}
+    wanted |= {code for tool in tools for i in tool.spec.indicators() for code in i.competencies}
     competencies = _competency_index({w for w in wanted if ":" in w})
     errors = []
     for tool in tools:

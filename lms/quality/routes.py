@@ -73,20 +73,16 @@ def index():
     if not current_user.has_role(Role.QUALITY_ASSESSOR, Role.ADMIN):
         return redirect(url_for("quality.league"))
     work = services.assessments_for(current_user)
+    # The work is within the user's facilities: the team decides who validates.
+    waiting, to_validate = [], []
+    for a in work:
+        if a.status == AssessmentStatus.SUBMITTED:
+            (waiting if services.on_team(current_user, a) else to_validate).append(a)
     return render_template(
         "quality/index.html",
         drafts=[a for a in work if a.status == AssessmentStatus.DRAFT],
-        # The work is within the user's facilities: the team decides who validates.
-        to_validate=[
-            a
-            for a in work
-            if a.status == AssessmentStatus.SUBMITTED and not services.on_team(current_user, a)
-        ],
-        waiting=[
-            a
-            for a in work
-            if a.status == AssessmentStatus.SUBMITTED and services.on_team(current_user, a)
-        ],
+        to_validate=to_validate,
+        waiting=waiting,
         rounds=services.rounds(),
         scopes=services.scopes_of(current_user),
     )

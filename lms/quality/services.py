@@ -502,6 +502,8 @@ def on_team(user: User, assessment: QualityAssessment) -> bool:
 
 
 def may_validate(user: User, assessment: QualityAssessment) -> bool:
+    """Whether `validate` would accept this user: not on the team, and an administrator or a
+    quality assessor whose scope holds the facility (the rule is `_require_validator`'s)."""
     try:
         _require_validator(user, assessment)
     except Forbidden:
