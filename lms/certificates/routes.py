@@ -315,6 +315,7 @@ def my_certificates():
         certificates=mine,
         today=today,
         statuses={c.id: c.status_on(today) for c in mine},
+        soon=EXPIRING_DAYS,
     )
 
 
