@@ -7,26 +7,24 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PGURL ?= postgresql+psycopg://postgres@127.0.0.1:5432
 
-.PHONY: install run test test-postgres e2e bench lint format translations check-system clean
+.PHONY: install system-packages run test test-postgres test-shifted e2e bench lint format \
+	translations clean
 
-install: $(STAMP)
+# System packages first (installed when root with apt, else one apt-get line and a stop), then
+# the virtualenv, then a check that WeasyPrint and PyICU really load what they need.
+install: system-packages
+	@$(MAKE) --no-print-directory $(STAMP)
+	@.ci/system-packages --verify $(BIN)/python
+
+system-packages:
+	@PYTHON=$(PYTHON) .ci/system-packages app
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@pkg-config --exists icu-uc 2>/dev/null || { \
-	  echo "PyICU needs the ICU development files. On Debian or Ubuntu run:"; \
-	  echo "  sudo apt-get install libicu-dev pkg-config g++"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
-	@$(MAKE) --no-print-directory check-system
-
-check-system:
-	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
-	  echo "WeasyPrint cannot load its system libraries. On Debian or Ubuntu run:"; \
-	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
-	  exit 1; }
 
 run: install
 	LMS_ENV=development $(FLASK) setup --demo
@@ -34,8 +32,15 @@ run: install
 	LMS_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
+	@PYTHON=$(PYTHON) .ci/system-packages test
 	$(BIN)/ruff check lms tests bench wsgi.py
 	$(BIN)/python -m pytest
+
+# The suite with its clock moved forward (tests/clock.py): `make test-shifted DAYS=400`.
+DAYS ?= 400
+test-shifted: install
+	@PYTHON=$(PYTHON) .ci/system-packages test
+	LMS_TEST_CLOCK_SHIFT_DAYS=$(DAYS) $(BIN)/python -m pytest
 
 # The same suite against a throw-away PostgreSQL database.
 test-postgres: install
@@ -49,11 +54,7 @@ test-postgres: install
 CHROMIUM ?= $(or $(LMS_CHROMIUM),/usr/bin/chromium)
 AXE_VERSION := 4.14.1
 e2e: install
-	@test -x "$(CHROMIUM)" || { \
-	  echo "The browser journeys need Chromium. On Debian or Ubuntu run:"; \
-	  echo "  sudo apt-get install chromium"; \
-	  echo "(or set LMS_CHROMIUM to a Chromium binary)."; exit 1; }
-	@command -v npm >/dev/null || { echo "npm is needed to install axe-core: sudo apt-get install npm"; exit 1; }
+	@LMS_CHROMIUM=$(CHROMIUM) PYTHON=$(PYTHON) .ci/system-packages e2e
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
 	@test -f .e2e/node_modules/axe-core/package.json && \
 	  grep -q '"version": "$(AXE_VERSION)"' .e2e/node_modules/axe-core/package.json || \
