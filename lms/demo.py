@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from .config import ROOT
 from .curricula.importer import import_paths
 from .database import utcnow
+from .datafiles import in_folder
 from .extensions import db
 from .i18n import local_date
 from .orgunits import services as orgunits
@@ -169,6 +170,11 @@ ACCOUNTS = (
 )
 
 
+def cohort_code(now, number: int) -> str:
+    """The demo cohorts' codes carry the year they are loaded in: BEMONC-TK-2026-01."""
+    return f"BEMONC-TK-{local_date(now).year}-{number:02d}"
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
     return [(a[0], a[1], ", ".join(sorted(str(r.label) for r in a[2]))) for a in ACCOUNTS]
 
@@ -243,7 +249,7 @@ def load_cohort(now) -> None:
     cohort = training.save_cohort(
         None,
         training.CohortData(
-            code="BEMONC-TK-2026-01",
+            code=cohort_code(now, 1),
             title_km="វគ្គ BEmONC តាកែវ លើកទី១",
             title_en="BEmONC Takeo, cohort 1",
             curriculum_id=curriculum.id,
@@ -297,7 +303,7 @@ def load_closed_cohort(now) -> None:
     cohort = training.save_cohort(
         None,
         training.CohortData(
-            code="BEMONC-TK-2026-00",
+            code=cohort_code(now, 0),
             title_km="វគ្គ BEmONC តាកែវ (បានបញ្ចប់)",
             title_en="BEmONC Takeo, completed cohort",
             curriculum_id=curriculum.id,
@@ -375,7 +381,7 @@ def load_closed_cohort(now) -> None:
 
 def load_curricula(now) -> None:
     """Import every framework and curriculum file shipped in curricula/."""
-    paths = sorted(CURRICULA.glob("*.yaml"))
+    paths = in_folder(CURRICULA)
     if paths:
         import_paths(None, paths, now)
 
@@ -392,7 +398,7 @@ def issue_certificates(now, graduates) -> None:
         sa.select(Enrolment)
         .join(Cohort)
         .join(User, User.id == Enrolment.trainee_id)
-        .where(Cohort.code == "BEMONC-TK-2026-00", User.username.in_([g[0] for g in graduates]))
+        .where(Cohort.code == cohort_code(now, 0), User.username.in_([g[0] for g in graduates]))
     )
     for enrolment in enrolments:
         certificates.issue(

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from ..config import ROOT
+from ..datafiles import FRAMEWORK_FILES, PATHS, expand
 from . import files
 
 CURRICULA = ROOT / "curricula"
@@ -17,7 +18,7 @@ curricula_cli = AppGroup("curricula", help="Competency frameworks and curricula 
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    return list(paths) or sorted(CURRICULA.glob("*.yaml"))
+    return expand(paths, FRAMEWORK_FILES, CURRICULA)
 
 
 def _print_errors(errors) -> None:
@@ -26,9 +27,12 @@ def _print_errors(errors) -> None:
 
 
 @curricula_cli.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 def validate(paths):
-    """Check files without touching the database."""
+    """Check files without touching the database.
+
+    PATHS are files or folders (every YAML, Moodle CSV and CASE JSON file in the folder);
+    default: the curricula/ folder."""
     paths = _paths(paths)
     loaded, errors = files.read_files(paths, files.sibling_frameworks(paths))
     if errors:
@@ -40,14 +44,16 @@ def validate(paths):
 
 
 @curricula_cli.command("import")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 @click.option(
     "--allow-uncovered",
     is_flag=True,
     help="Publish curricula even if a required competency is assessed by nothing.",
 )
 def import_command(paths, allow_uncovered):
-    """Import files into the database: all of them, or none when any has a problem."""
+    """Import files into the database: all of them, or none when any has a problem.
+
+    PATHS are files or folders, as for `validate`."""
     from ..database import utcnow
     from ..errors import ImportRejected
     from ..extensions import db

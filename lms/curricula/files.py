@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from ..datafiles import in_folder
 from ..errors import RowError
 from ..frameworks.files import (
     COMMON,
@@ -443,7 +444,7 @@ def sibling_frameworks(paths: list[Path]):
         if cache is None:
             cache = {}
             for folder in {p.parent for p in paths}:
-                for candidate in sorted(folder.glob("*.yaml")):
+                for candidate in in_folder(folder):
                     text = candidate.read_text(encoding="utf-8")
                     if "kind: framework" not in text:
                         continue

@@ -83,7 +83,8 @@ class Reader:
                 dict: _l("a mapping"),
                 date: _l("a date (YYYY-MM-DD)"),
             }
-            self.error(where, _l("Expected %(kind)s.", kind=names.get(kind, kind.__name__)))
+            first = kind[0] if isinstance(kind, tuple) else kind  # (str, int): a code
+            self.error(where, _l("Expected %(kind)s.", kind=names.get(first, first.__name__)))
             return default
         return value
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..auth.passwords import hash_password
 from ..curricula.models import Curriculum
+from ..datafiles import in_folder
 from ..demo import load_curricula
 from ..errors import DomainError
 from ..extensions import db
@@ -72,7 +73,7 @@ def generate(
     if db.session.scalar(sa.select(Curriculum.id).limit(1)) is None:
         load_curricula(now)
     if db.session.scalar(sa.select(QualityTool.id).limit(1)) is None:
-        import_tools(None, sorted(TOOLS.glob("*.yaml")), now)
+        import_tools(None, in_folder(TOOLS), now)
     db.session.flush()
     writer = Writer(db.session.connection())
     step(f"places and {size.workers:,} health workers")

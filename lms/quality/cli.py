@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..datafiles import PATHS, YAML, expand
 from .files import TOOLS, read_tool_files
 
 quality_cli = AppGroup("quality", help="Facility quality assessment tools as files.")
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    return list(paths) or sorted(TOOLS.glob("*.yaml"))
+    return expand(paths, YAML, TOOLS)
 
 
 def _fail(errors) -> None:
@@ -25,9 +26,11 @@ def _fail(errors) -> None:
 
 
 @quality_cli.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 def validate(paths):
-    """Check tool files without touching the database."""
+    """Check tool files without touching the database.
+
+    PATHS are files or folders (every YAML file in the folder); default: the shipped tools."""
     loaded, errors = read_tool_files(_paths(paths))
     if errors:
         _fail(errors)
@@ -40,7 +43,7 @@ def validate(paths):
 
 
 @quality_cli.command("import")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 def import_command(paths):
     """Import tool files into the database: all of them, or none when any has a problem."""
     from ..database import utcnow

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from ..datafiles import in_folder
 from ..extensions import db
 from ..i18n import local_date
 from ..orgunits.models import Facility, Province
@@ -70,7 +71,7 @@ def _answers(assessment, share: float) -> dict[int, AnswerInput]:
 
 def load(now) -> None:
     """Add the demo quality data (the caller commits)."""
-    import_tools(None, sorted(TOOLS.glob("*.yaml")), now)
+    import_tools(None, in_folder(TOOLS), now)
     rounds = _rounds(local_date(now))
     people = {
         u.username: u

@@ -44,3 +44,36 @@ def test_basic_emonc_covers_the_seven_signal_functions():
     stations = [i for i in doc["instruments"] if i["type"] == "osce"]
     assert len(stations) >= 7
     assert any(i["type"] == "knowledge_test" for i in doc["instruments"])
+
+
+def test_validate_and_import_take_folders(runner, tmp_path):
+    from lms.config import ROOT
+
+    result = runner.invoke(args=["curricula", "validate", str(ROOT / "curricula") + "/"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok ") == 6
+    for path in CURRICULA.glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "notes.txt").write_text("not a data file")
+    result = runner.invoke(args=["curricula", "import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(db.session.scalars(sa.select(Framework.code)).all()) == 3
+
+
+def test_a_folder_with_one_broken_file_fails_naming_it(runner, tmp_path):
+    for path in CURRICULA.glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    broken = tmp_path / "zz-broken.yaml"
+    broken.write_text("kind: framework\ncode: [A, B]\nversion: 1\n", encoding="utf-8")
+    for command in ("validate", "import"):
+        result = runner.invoke(args=["curricula", command, str(tmp_path)])
+        assert result.exit_code == 1, result.output
+        assert f"{broken}: line 2, field 'code'" in result.output
+        assert "nothing was imported" in result.output
+    assert db.session.scalars(sa.select(Framework)).first() is None
+
+
+def test_a_folder_without_data_files_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(args=["curricula", "validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path}: no data files here" in result.output

@@ -154,3 +154,23 @@ def test_critical_indicators_need_a_cap():
     data = tool_data(scoring={"pass_percent": 70})
     _tool, errors = read_tool_text(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
     assert [e.field for e in errors] == ["scoring"]
+
+
+def test_tool_commands_take_folders(app, runner, tmp_path):
+    from lms.demo import load_curricula
+
+    result = runner.invoke(args=["quality", "validate", str(TOOLS)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok ") == len(list(TOOLS.glob("*.yaml")))
+    for path in TOOLS.glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    bad = tmp_path / "zz-bad.yaml"
+    bad.write_text(BAD_TYPE, encoding="utf-8")
+    result = runner.invoke(args=["quality", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{bad}: line 13, field 'domains[0].indicators[0].answer'" in result.output
+    bad.unlink()
+    load_curricula(utcnow())
+    result = runner.invoke(args=["quality", "import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert {t.code for t in db.session.scalars(sa.select(QualityTool))} >= {"QA-HC", "QA-RH"}
