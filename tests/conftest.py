@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -28,11 +27,25 @@ from lms.training import services as training_services
 from lms.training.models import CohortStatus
 from lms.users.models import Role
 
-from . import factories
+from . import clock, factories
 from .curricula import samples
 
 # Browser journeys run with `make e2e` (LMS_E2E=1), not with the unit and view tests.
 collect_ignore = [] if os.environ.get("LMS_E2E") else ["e2e"]
+
+
+def pytest_configure(config):
+    clock.start()  # before any test module is imported: module-level dates see it too
+
+
+def pytest_unconfigure(config):
+    clock.stop()
+
+
+def pytest_report_header(config):
+    shift = clock.shift_days()
+    moved = f", moved {shift:+d} days ({clock.SHIFT_ENV})" if shift else ""
+    return f"clock: starts at {clock.start_moment():%Y-%m-%d %H:%M} UTC{moved}"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -126,6 +139,12 @@ def app(database_uri, _schema, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def today():
+    """Today in Cambodia on the suite's clock (tests/clock.py)."""
+    return clock.today()
 
 
 @pytest.fixture
@@ -225,8 +244,8 @@ def make_cohort(curriculum, instructor):
                 title_km="វគ្គ",
                 title_en="Cohort",
                 curriculum_id=curriculum.id,
-                start_date=date(2026, 11, 1),
-                end_date=date(2026, 11, 30),
+                start_date=clock.days(-14),
+                end_date=clock.days(15),
                 capacity=capacity,
                 status=status,
                 instructor_ids=[i.id for i in (instructors or [instructor])],

@@ -12,6 +12,8 @@ from lms.orgunits.models import Facility, FacilityType, OperationalDistrict, Pro
 from lms.users import services as users
 from lms.users.models import Cadre, Role, Sex
 
+from . import clock
+
 PASSWORD = "Correct-horse-battery-9"
 _seq = itertools.count(1)
 
@@ -77,8 +79,6 @@ def user(
 
 def complete(instructor, trainee, enrolment, curriculum):
     """Give the trainee passing evidence for every instrument of the sample curriculum."""
-    from datetime import date
-
     from lms.assessments import online_tests
     from lms.assessments import services as assessments
     from lms.assessments.models import CaseRole
@@ -90,7 +90,7 @@ def complete(instructor, trainee, enrolment, curriculum):
         instructor,
         enrolment,
         osce,
-        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, date(2026, 11, 20)),
+        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, clock.days(-1)),
         True,
         utcnow(),
     )
@@ -105,7 +105,7 @@ def complete(instructor, trainee, enrolment, curriculum):
             enrolment,
             log,
             log.case_types[0].id,
-            date(2026, 11, 10),
+            clock.days(-3),
             None,
             f"R-{n}",
             CaseRole.PERFORMED,

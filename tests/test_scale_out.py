@@ -26,7 +26,7 @@ import redis
 from lms import config
 from lms.extensions import db
 
-from . import factories
+from . import clock, factories
 from .conftest import csrf_token
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -125,7 +125,7 @@ def serve(app, database_uri, tmp_path):
                 process = subprocess.Popen(
                     [GUNICORN, "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
                     cwd=config.ROOT,
-                    env={**shared, **extra},
+                    env=clock.subprocess_env({**shared, **extra}),
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )

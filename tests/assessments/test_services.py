@@ -1,7 +1,7 @@
 """Recording evidence and deciding competence, without HTTP."""
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from lms.frameworks.models import Competency
 from lms.training import services as training
 from lms.users.models import Role
 
-from .. import factories
+from .. import clock, factories
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def setting(cohort, instructor, curriculum):
 def _all_done(instrument, changes=None):
     marks = {item.id: Mark.DONE for item in instrument.items}
     marks.update(changes or {})
-    return assessments.ChecklistData(marks, 3, date(2026, 11, 20), "good")
+    return assessments.ChecklistData(marks, 3, clock.days(-1), "good")
 
 
 def _comp(code):
@@ -64,7 +64,7 @@ def test_draft_then_submit_needs_every_item(setting, instructor):
         instructor,
         enrolment,
         osce,
-        assessments.ChecklistData({first: Mark.DONE}, None, date(2026, 11, 20)),
+        assessments.ChecklistData({first: Mark.DONE}, None, clock.days(-1)),
         False,
         utcnow(),
     )
@@ -156,15 +156,13 @@ def test_paper_test_score(setting, instructor):
     enrolment, *_rest, instruments = setting
     kt = instruments["KT"]
     assert not assessments.save_paper_test(
-        instructor, enrolment, kt, 79.5, date(2026, 11, 2), None, utcnow()
+        instructor, enrolment, kt, 79.5, clock.days(-10), None, utcnow()
     ).passed
     assert assessments.save_paper_test(
-        instructor, enrolment, kt, 80, date(2026, 11, 3), None, utcnow()
+        instructor, enrolment, kt, 80, clock.days(-9), None, utcnow()
     ).passed
     with pytest.raises(DomainError):
-        assessments.save_paper_test(
-            instructor, enrolment, kt, 101, date(2026, 11, 3), None, utcnow()
-        )
+        assessments.save_paper_test(instructor, enrolment, kt, 101, clock.days(-9), None, utcnow())
 
 
 def test_online_test_shuffled_limited_and_submitted_once(setting):
@@ -212,7 +210,7 @@ def test_logbook_entries_verified_towards_minimums(setting, instructor):
             enrolment,
             log,
             case_type.id,
-            date(2026, 11, 10),
+            clock.days(-3),
             None,
             f"ANC-{n}",
             CaseRole.PERFORMED,
@@ -330,18 +328,19 @@ def test_competency_table_lists_competencies_in_framework_order(app, tmp_path):
 
 
 def test_a_case_seen_this_morning_in_phnom_penh_is_not_in_the_future(setting):
-    # 23:30 UTC on 24 November is 06:30 on the 25th in Cambodia.
+    # 23:30 UTC today is 06:30 tomorrow in Cambodia.
     enrolment, trainee, _second, instruments = setting
+    tomorrow = clock.days(1)
     log = instruments["LOG"]
     entry = assessments.add_logbook_entry(
         trainee,
         enrolment,
         log,
         log.case_types[0].id,
-        date(2026, 11, 25),
+        tomorrow,
         None,
         "ANC-7",
         CaseRole.PERFORMED,
-        datetime(2026, 11, 24, 23, 30),
+        datetime.combine(clock.today(), time(23, 30)),
     )
-    assert entry.case_date == date(2026, 11, 25)
+    assert entry.case_date == tomorrow

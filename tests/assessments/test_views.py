@@ -1,7 +1,5 @@
 """Assessing on a phone and following progress, through the browser, for each role."""
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
@@ -12,7 +10,7 @@ from lms.extensions import db
 from lms.training import services as training
 from lms.users.models import Role
 
-from .. import factories
+from .. import clock, factories
 from ..conftest import count_queries, km
 
 
@@ -26,7 +24,7 @@ def enrolled(cohort, instructor, curriculum):
 
 def _checklist_form(instrument, rating="3", action="submit"):
     data = {f"item{item.id}": "done" for item in instrument.items}
-    data.update(overall_rating=rating, action=action, assessed_on="2026-11-20")
+    data.update(overall_rating=rating, action=action, assessed_on=clock.days(-1).isoformat())
     return data
 
 
@@ -167,7 +165,7 @@ def test_trainee_logs_a_case_and_instructor_verifies(client, login, enrolled, in
         url,
         data={
             "case_type_id": log.case_types[0].id,
-            "case_date": "2026-11-20",
+            "case_date": clock.days(-1).isoformat(),
             "reference": "ANC-0042",
             "role": "performed",
             "facility_id": "",
@@ -385,7 +383,7 @@ def test_correcting_a_paper_score_out_of_range_is_a_form_error(client, login, en
     """It was a 500: the correction skipped the 0–100 check that recording makes."""
     enrolment, _trainee, instruments = enrolled
     record = assessments.save_paper_test(
-        instructor, enrolment, instruments["KT"], 70, date(2026, 11, 2), None, utcnow()
+        instructor, enrolment, instruments["KT"], 70, clock.days(-10), None, utcnow()
     )
     db.session.commit()
     login(instructor)

@@ -4,7 +4,7 @@ import hashlib
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,12 +14,14 @@ from lms.audit import services as audit
 from lms.audit.models import AuditEvent
 from lms.certificates import services as certificates
 from lms.certificates.models import CertificateStatus, RevocationReason
+from lms.certificates.services import add_months
 from lms.errors import DomainError
 from lms.extensions import db
 
-from .. import factories
+from .. import clock, factories
 
-NOW = datetime(2026, 11, 24, 10, 0)
+NOW = clock.now()  # the suite's clock (tests/clock.py)
+YEAR = NOW.year
 BASE = "https://lms.example.gov.kh"
 
 
@@ -45,7 +47,7 @@ def test_issue_renders_a_bilingual_pdf_and_is_idempotent(graduates, folder):
     keo = graduates[0]
     certificate, created = certificates.issue(None, keo, NOW, folder, BASE)
     db.session.commit()
-    assert created and certificate.serial == "TST-CUR-2026-00001"
+    assert created and certificate.serial == f"TST-CUR-{YEAR}-00001"
     assert len(certificate.verification_code) >= 32  # 192 random bits, url-safe
     again, created_again = certificates.issue(None, keo, NOW, folder, BASE)
     assert again.id == certificate.id and not created_again
@@ -54,7 +56,7 @@ def test_issue_renders_a_bilingual_pdf_and_is_idempotent(graduates, folder):
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 2
     text = reader.pages[0].extract_text()
-    assert "TST-CUR-2026-00001" in text and "KEO Sreymom" in text and "CERTIFICATE" in text
+    assert f"TST-CUR-{YEAR}-00001" in text and "KEO Sreymom" in text and "CERTIFICATE" in text
     assert f"/verify/{certificate.verification_code}" in text.replace("\n", "")
     fonts = set()
     for page in reader.pages:
@@ -73,7 +75,7 @@ def test_serials_are_gapless_per_curriculum_and_year(graduates, folder):
     keo, chan, _nobody = graduates
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
     second, _ = certificates.issue(None, chan, NOW, folder, BASE)
-    assert (first.serial, second.serial) == ("TST-CUR-2026-00001", "TST-CUR-2026-00002")
+    assert (first.serial, second.serial) == (f"TST-CUR-{YEAR}-00001", f"TST-CUR-{YEAR}-00002")
     assert first.verification_code != second.verification_code
 
 
@@ -98,12 +100,12 @@ def test_snapshot_does_not_follow_later_renames(graduates, folder):
 
 
 def test_expiry_from_curriculum_validity_and_status_from_dates(graduates, folder):
-    from datetime import date
 
     certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
-    assert certificate.expires_on == date(2028, 11, 24)  # 24 months
-    assert certificate.status_on(date(2028, 11, 24)) == CertificateStatus.VALID
-    assert certificate.status_on(date(2028, 11, 25)) == CertificateStatus.EXPIRED
+    expiry = add_months(NOW.date(), 24)
+    assert certificate.expires_on == expiry
+    assert certificate.status_on(expiry) == CertificateStatus.VALID
+    assert certificate.status_on(expiry + timedelta(days=1)) == CertificateStatus.EXPIRED
 
 
 def test_revocation_needs_a_reason(graduates, folder):
@@ -119,9 +121,9 @@ def test_revocation_needs_a_reason(graduates, folder):
 def test_lookup_by_serial_and_family_name(graduates, folder):
     certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
     db.session.commit()
-    assert certificates.by_serial_and_family_name("tst-cur-2026-00001", "keo") == certificate
-    assert certificates.by_serial_and_family_name("TST-CUR-2026-00001", "សុខ") == certificate
-    assert certificates.by_serial_and_family_name("TST-CUR-2026-00001", "CHAN") is None
+    assert certificates.by_serial_and_family_name(f"tst-cur-{YEAR}-00001", "keo") == certificate
+    assert certificates.by_serial_and_family_name(f"TST-CUR-{YEAR}-00001", "សុខ") == certificate
+    assert certificates.by_serial_and_family_name(f"TST-CUR-{YEAR}-00001", "CHAN") is None
     assert certificates.by_code(certificate.verification_code) == certificate
     assert certificates.by_code("x" * 65) is None
 
@@ -152,8 +154,6 @@ def test_the_renderer_fetches_nothing_outside(app):
 def test_completing_the_refresher_renews_the_certificate(
     graduates, folder, curriculum, instructor, tmp_path
 ):
-    from datetime import date
-
     from lms.certificates.models import IssueKind
     from lms.curricula import importer
     from lms.training import services as training
@@ -169,6 +169,7 @@ def test_completing_the_refresher_renews_the_certificate(
     from lms.curricula.services import find_curriculum
 
     refresher = find_curriculum("TST-REF", 1)
+    later = datetime.combine(add_months(NOW.date(), 21) + timedelta(days=10), NOW.time())
     cohort = training.save_cohort(
         None,
         training.CohortData(
@@ -176,8 +177,8 @@ def test_completing_the_refresher_renews_the_certificate(
             title_km="វគ្គរំលឹក",
             title_en="Refresher",
             curriculum_id=refresher.id,
-            start_date=date(2028, 9, 1),
-            end_date=date(2028, 9, 3),
+            start_date=later.date() - timedelta(days=2),
+            end_date=later.date(),
             capacity=5,
             instructor_ids=[instructor.id],
         ),
@@ -185,11 +186,13 @@ def test_completing_the_refresher_renews_the_certificate(
     enrolment = training.enrol(instructor, cohort, keo.trainee, NOW)
     factories.complete(instructor, keo.trainee, enrolment, refresher)
     cohort.status = CohortStatus.CLOSED
-    later = datetime(2028, 9, 3, 15, 0)
     renewed, created = certificates.issue(None, enrolment, later, folder, BASE)
     assert created and renewed.kind == IssueKind.RENEWAL and renewed.supersedes_id == first.id
-    assert renewed.curriculum_id == first.curriculum_id and renewed.serial == "TST-CUR-2028-00001"
-    assert renewed.expires_on == date(2030, 9, 3)
+    assert (
+        renewed.curriculum_id == first.curriculum_id
+        and renewed.serial == f"TST-CUR-{later.year}-00001"
+    )
+    assert renewed.expires_on == add_months(later.date(), 24)
     assert first.status_on(later.date()) == CertificateStatus.SUPERSEDED
     assert renewed.data["curriculum_en"] == "Test course"
 
@@ -257,25 +260,39 @@ def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
 def test_renewal_on_cpd_credits_earned_after_issue(
     graduates, curriculum, instructor, folder, tmp_path
 ):
-    from datetime import date
-
     from lms.certificates.models import IssueKind
 
     keo = graduates[0]
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
     assert certificates.cpd_renewal(first, NOW) is None  # the curriculum does not say so
     curriculum.renewal_cpd_credits = 10
-    later = datetime(2028, 6, 1, 9, 0)
+    later = datetime.combine(add_months(NOW.date(), 18) + timedelta(days=8), NOW.time())
 
-    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-A", 6, date(2027, 3, 5))
+    _complete_other_course(
+        tmp_path,
+        instructor,
+        keo.trainee,
+        "CPD-A",
+        6,
+        add_months(NOW.date(), 3) + timedelta(days=10),
+    )
     check = certificates.cpd_renewal(first, later)
     assert (check.earned, check.required, check.ok) == (6, 10, False)
     with pytest.raises(DomainError, match="6 of 10"):
         certificates.renew_on_cpd(None, first, later, folder, BASE)
 
-    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-B", 5, date(2028, 2, 1))
+    _complete_other_course(
+        tmp_path,
+        instructor,
+        keo.trainee,
+        "CPD-B",
+        5,
+        add_months(NOW.date(), 14) + timedelta(days=8),
+    )
     # a course that ends after the day of renewal does not count yet
-    _complete_other_course(tmp_path, instructor, keo.trainee, "CPD-C", 20, date(2028, 7, 1))
+    _complete_other_course(
+        tmp_path, instructor, keo.trainee, "CPD-C", 20, later.date() + timedelta(days=30)
+    )
     check = certificates.cpd_renewal(first, later)
     assert [c.code for c, _day in check.counted] == ["CPD-A", "CPD-B"] and check.ok
 
@@ -283,7 +300,8 @@ def test_renewal_on_cpd_credits_earned_after_issue(
     db.session.commit()
     assert renewed.kind == IssueKind.RENEWAL and renewed.supersedes_id == first.id
     assert renewed.enrolment_id == first.enrolment_id
-    assert renewed.issued_on == date(2028, 6, 1) and renewed.expires_on == date(2030, 6, 1)
+    assert renewed.issued_on == later.date()
+    assert renewed.expires_on == add_months(later.date(), 24)
     assert renewed.data["renewed_by_cpd_credits"] == 11
     assert renewed.data["competencies"] == first.data["competencies"]
     assert first.status_on(later.date()) == CertificateStatus.SUPERSEDED
@@ -313,12 +331,13 @@ def test_pdf_qr_code_is_the_verification_address_drawn_sharp(graduates, folder):
 
 
 def test_issued_early_in_the_morning_in_phnom_penh_carries_that_day(graduates, folder):
-    # 23:30 UTC on 31 December is 06:30 on 1 January in Cambodia: the certificate says 2027.
+    # 23:30 UTC on 31 December is 06:30 on 1 January in Cambodia: the certificate says the
+    # new year.
     certificate, _ = certificates.issue(
-        None, graduates[0], datetime(2026, 12, 31, 23, 30), folder, BASE
+        None, graduates[0], datetime(YEAR, 12, 31, 23, 30), folder, BASE
     )
-    assert certificate.issued_on.isoformat() == "2027-01-01"
-    assert certificate.serial == "TST-CUR-2027-00001"
+    assert certificate.issued_on.isoformat() == f"{YEAR + 1}-01-01"
+    assert certificate.serial == f"TST-CUR-{YEAR + 1}-00001"
 
 
 def test_the_template_uses_only_elements_its_user_agent_stylesheet_declares(graduates, folder):

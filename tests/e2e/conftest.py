@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from .. import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("LMS_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -55,14 +57,18 @@ def _free_port() -> int:
 
 
 def _environment(folder: Path, base: str) -> dict[str, str]:
-    return dict(
-        os.environ,
-        LMS_ENV="development",
-        SECRET_KEY=secrets.token_hex(16),
-        DATABASE_URL=f"sqlite:///{folder / 'e2e.sqlite3'}",
-        LMS_UPLOAD_FOLDER=str(folder / "uploads"),
-        LMS_BASE_URL=base,
-        LMS_CERTIFICATE_WORKERS="1",
+    """A server's settings, on the suite's clock (tests/clock.py): the demo data it loads and
+    the pages it serves are dated by it."""
+    return clock.subprocess_env(
+        dict(
+            os.environ,
+            LMS_ENV="development",
+            SECRET_KEY=secrets.token_hex(16),
+            DATABASE_URL=f"sqlite:///{folder / 'e2e.sqlite3'}",
+            LMS_UPLOAD_FOLDER=str(folder / "uploads"),
+            LMS_BASE_URL=base,
+            LMS_CERTIFICATE_WORKERS="1",
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .. import clock
 from ..curricula import samples
 from .conftest import DESKTOP
 
@@ -25,7 +26,7 @@ def test_import_curriculum_create_cohort_enrol(visit, language, tmp_path):
     admin.check("imported")
     page = admin.go("/cohorts/new")
     admin.check("cohort-form")  # checking reloads the page: before filling it in
-    page.fill("input[name=code]", "TST-2026-01")
+    page.fill("input[name=code]", "TST-E2E-01")
     page.fill("input[name=title_km]", "វគ្គសាកល្បង")
     page.fill("input[name=title_en]", "Test cohort")
     value = page.eval_on_selector(
@@ -33,13 +34,13 @@ def test_import_curriculum_create_cohort_enrol(visit, language, tmp_path):
         "s => [...s.options].find(o => o.text.startsWith('TST-CUR')).value",
     )
     page.select_option("select[name=curriculum_id]", value)
-    page.fill("input[name=start_date]", "2026-12-01")
-    page.fill("input[name=end_date]", "2026-12-12")
+    page.fill("input[name=start_date]", clock.days(2).isoformat())
+    page.fill("input[name=end_date]", clock.days(13).isoformat())
     page.fill("input[name=capacity]", "20")
     page.select_option("select[name=status]", "open")
     page.check("input[name=instructor_ids] >> nth=0")
     page.click("main form button.primary")
-    assert "TST-2026-01" in page.inner_text("main")
+    assert "TST-E2E-01" in page.inner_text("main")
     page.click("a[href$='/enrolments/import']")
     csv = tmp_path / "trainees.csv"
     csv.write_text("trainee\nchum.sreyleak\npich.sokunthea\n", encoding="utf-8")

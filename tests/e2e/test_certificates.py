@@ -10,6 +10,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from lms.demo import cohort_code
+
+from .. import clock
 from .conftest import DESKTOP, PHONE
 
 
@@ -18,7 +21,7 @@ def test_issue_download_verify_revoke(visit, language):
     officer = visit("certificates", language, viewport=DESKTOP)
     officer.login("officer")
     page = officer.go("/cohorts")
-    page.locator("li.card", has_text="BEMONC-TK-2026-00").locator("h2 a").click()
+    page.locator("li.card", has_text=cohort_code(clock.now(), 0)).locator("h2 a").click()
     page.click("a[href*='/certificates/cohorts/']")
     officer.check("eligibility")
     page.click("form[action$='/issue'] button.primary")

@@ -7,6 +7,10 @@ import re
 
 import pytest
 
+from lms.demo import cohort_code
+
+from .. import clock
+
 FACILITY = "TK-HC-PL"
 
 
@@ -56,4 +60,4 @@ def test_assess_validate_scorecard_needs(visit, language):
     page.click("a[href$='/training-needs']")
     second.check("training-needs")
     needs = page.inner_text("main")
-    assert "BEMONC-TK-2026-01" in needs
+    assert cohort_code(clock.now(), 1) in needs

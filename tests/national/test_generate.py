@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,10 +15,10 @@ from lms.quality.models import QualityAssessment
 from lms.training.models import Cohort, Enrolment
 from lms.users.models import StaffAssignment, User, UserRole
 
-from .. import factories
+from .. import clock, factories
 from ..conftest import make_app
 
-AS_OF = date(2026, 11, 24)
+AS_OF = clock.days(6)  # the dataset's day may differ from the clock's
 SMALL = Size(workers=400, cohorts=16, enrolments=800, records=6000, certificates=300, rounds=2)
 
 

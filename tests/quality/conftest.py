@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -14,7 +14,7 @@ from lms.quality import actions, importer, results
 from lms.quality import services as quality
 from lms.users.models import Role
 
-from .. import factories
+from .. import clock, factories
 
 
 def tool_data(**changes) -> dict:
@@ -23,7 +23,7 @@ def tool_data(**changes) -> dict:
         "code": "QA-T",
         "version": 1,
         "status": "published",
-        "effective_date": date(2026, 1, 1),
+        "effective_date": clock.days(-320),
         "title": {"km": "ឧបករណ៍សាកល្បង", "en": "Test tool"},
         "facility_types": ["health_centre", "health_post"],
         "scoring": {"pass_percent": 70, "critical_cap_percent": 59},

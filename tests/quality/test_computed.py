@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, time, timedelta
 
 from lms.database import utcnow
 from lms.extensions import db
@@ -11,7 +11,7 @@ from lms.quality import computed
 from lms.users import services as users
 from lms.users.models import StaffAssignment
 
-from .. import factories
+from .. import clock, factories
 from .conftest import certify
 
 
@@ -55,29 +55,30 @@ def test_staff_on_a_date_follow_assignments(app):
 
 
 def test_certificates_valid_on_the_day(cohort, curriculum):
-    day = date(2026, 6, 1)
+    day = clock.days(-170)
+    before, after = day - timedelta(days=151), day + timedelta(days=30)
     valid = factories.user()
     expired = factories.user()
     revoked_later = factories.user()
     revoked_before = factories.user()
     future = factories.user()
-    certify(valid, curriculum, date(2026, 1, 1), date(2027, 1, 1))
-    certify(expired, curriculum, date(2024, 1, 1), date(2026, 5, 31))
+    certify(valid, curriculum, before, day + timedelta(days=214))
+    certify(expired, curriculum, day - timedelta(days=880), day - timedelta(days=1))
     certify(
         revoked_later,
         curriculum,
-        date(2026, 1, 1),
+        before,
         None,
-        revoked=utcnow().replace(year=2026, month=7, day=1),
+        revoked=datetime.combine(after, time(3, 0)),
     )
     certify(
         revoked_before,
         curriculum,
-        date(2026, 1, 1),
+        before,
         None,
-        revoked=utcnow().replace(year=2026, month=5, day=1),
+        revoked=datetime.combine(day - timedelta(days=31), time(3, 0)),
     )
-    certify(future, curriculum, date(2026, 6, 2))
+    certify(future, curriculum, day + timedelta(days=1))
     held = computed.certified_on(
         [valid.id, expired.id, revoked_later.id, revoked_before.id, future.id], day
     )
@@ -111,10 +112,10 @@ def test_count_and_share_split_by_sex():
 
 
 def test_revoked_early_in_the_morning_in_phnom_penh_it_was_valid_the_day_before(cohort, curriculum):
-    # 20:00 UTC on 24 November is 03:00 on the 25th in Cambodia: valid for all of the 24th.
-    from datetime import datetime
-
+    # 20:00 UTC is 03:00 the next day in Cambodia: valid for all of the day before.
     person = factories.user()
-    certify(person, curriculum, date(2026, 1, 1), None, revoked=datetime(2026, 11, 24, 20, 0))
-    assert set(computed.certified_on([person.id], date(2026, 11, 24))) == {person.id}
-    assert computed.certified_on([person.id], date(2026, 11, 25)) == {}
+    day = clock.days(-2)
+    revoked = datetime.combine(day, time(20, 0))
+    certify(person, curriculum, clock.days(-320), None, revoked=revoked)
+    assert set(computed.certified_on([person.id], day)) == {person.id}
+    assert computed.certified_on([person.id], day + timedelta(days=1)) == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lms.database import utcnow
+from lms.demo import cohort_code
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.orgunits.models import Facility
@@ -49,4 +50,4 @@ def test_demo_assessment_to_training_needs(runner):
     bemonc = needs["BEMONC"]
     assert {"chum.sreyleak", "pich.sokunthea"} <= {u.username for u in bemonc.staff}
     assert "sok.channary" not in {u.username for u in bemonc.staff}
-    assert [c.code for c, _left in bemonc.cohorts] == ["BEMONC-TK-2026-01"]
+    assert [c.code for c, _left in bemonc.cohorts] == [cohort_code(utcnow(), 1)]

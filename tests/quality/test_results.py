@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from lms.quality import services as quality
 from lms.quality.models import ActionStatus
 from lms.users.models import Sex
 
-from .. import factories
+from .. import clock, factories
 from ..conftest import count_queries
 from .conftest import assess, certify
 
@@ -29,7 +29,7 @@ def staff(facility, curriculum, certified=1, uncertified=1, nurses=1):
             sex=Sex.FEMALE if n % 2 == 0 else Sex.MALE,
         )
         if n < certified:
-            certify(person, curriculum, date(2026, 1, 1))
+            certify(person, curriculum, clock.days(-320))
         people.append(person)
     for _ in range(nurses):
         people.append(factories.user(facility_id=facility.id, cadre_id=factories.cadre("NURSE").id))

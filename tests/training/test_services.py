@@ -1,6 +1,6 @@
 """Cohort rules without HTTP: who manages, enrolment, capacity, attendance."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from lms.training import services
 from lms.training.models import AttendanceStatus, EnrolmentStatus
 from lms.users.models import Role
 
-from .. import factories
+from .. import clock, factories
 
 
 def test_cohort_needs_a_published_curriculum_and_instructors(app, curriculum, instructor):
@@ -20,14 +20,14 @@ def test_cohort_needs_a_published_curriculum_and_instructors(app, curriculum, in
         title_km="វគ្គ",
         title_en="X",
         curriculum_id=curriculum.id,
-        start_date=date(2026, 1, 2),
-        end_date=date(2026, 1, 1),
+        start_date=clock.days(1),
+        end_date=clock.today(),
         capacity=5,
     )
     with pytest.raises(DomainError) as refused:
         services.save_cohort(None, data)
     assert refused.value.field == "end_date"
-    data.end_date = date(2026, 1, 9)
+    data.end_date = clock.days(8)
     data.instructor_ids = [factories.user(roles=[Role.TRAINEE]).id]
     with pytest.raises(DomainError) as refused:
         services.save_cohort(None, data)
@@ -124,7 +124,7 @@ def test_attendance_percentage(cohort, instructor, curriculum):
     people = [factories.user() for _ in range(3)]
     enrolments = [services.enrol(instructor, cohort, p, utcnow()) for p in people]
     module = curriculum.modules[0].id
-    now = datetime(2026, 11, 20, 12, 0)
+    now = datetime.combine(clock.days(2), time(12, 0))  # within the cohort's dates
     sessions = [
         services.schedule_session(instructor, cohort, module, now - timedelta(days=d), 180, None)
         for d in (3, 2, 1)
@@ -166,11 +166,11 @@ def test_session_module_must_belong_to_the_curriculum(cohort, instructor):
 def test_a_session_has_started_by_the_clock_in_phnom_penh(cohort, instructor, curriculum):
     # Session times are entered as Cambodian wall-clock times; 01:30 UTC is 08:30 there.
     enrolment = services.enrol(instructor, cohort, factories.user(), utcnow())
-    eight = datetime(2026, 11, 24, 8, 0)
+    eight = datetime.combine(clock.days(6), time(8, 0))
     session = services.schedule_session(
         instructor, cohort, curriculum.modules[0].id, eight, 180, None
     )
-    now = datetime(2026, 11, 24, 1, 30)
+    now = datetime.combine(clock.days(6), time(1, 30))
     services.mark_attendance(instructor, session, {enrolment.id: AttendanceStatus.PRESENT}, now)
     summary = services.attendance_summary(cohort, now)
     assert (summary[enrolment.id].counted, summary[enrolment.id].percent) == (1, 100.0)
