@@ -40,10 +40,20 @@ def start_moment() -> datetime:
 
 
 def start() -> None:
-    """Freeze the clock for the run (called once, before any test module is imported)."""
+    """Freeze the clock for the run (called once, before any test module is imported).
+
+    Not for the browser journeys (`make e2e`): Chromium keeps cookies by the machine's clock,
+    so a server on another clock would set session cookies it throws away at once. They run
+    on the machine's clock, and take their dates from `today()` all the same."""
     global _traveller
+    if os.environ.get("LMS_E2E"):
+        return
     _traveller = time_machine.travel(start_moment(), tick=True)
     _traveller.start()
+
+
+def frozen() -> bool:
+    return _traveller is not None
 
 
 def stop() -> None:
@@ -83,6 +93,8 @@ def subprocess_env(env: dict[str, str] | None = None) -> dict[str, str]:
     clock: its `sitecustomize` (tests/clock_hook) starts the same travel at start-up, and the
     child's children (gunicorn's workers, rendering processes) inherit it."""
     env = dict(os.environ if env is None else env)
+    if not frozen():
+        return env
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HOOK), env.get("PYTHONPATH")) if p)
     env["LMS_TEST_CLOCK_OFFSET"] = repr(offset_seconds())
     return env

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from lms import create_app
+from lms.auth.roles import Role
 from lms.config import TESTING, database_url
 from lms.curricula import importer
 from lms.database import utcnow
@@ -25,7 +26,6 @@ from lms.extensions import db
 from lms.paging import LRUCache
 from lms.training import services as training_services
 from lms.training.models import CohortStatus
-from lms.users.models import Role
 
 from . import clock, factories
 from .curricula import samples
@@ -43,6 +43,8 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
+    if not clock.frozen():
+        return "clock: the machine's (browser journeys)"
     shift = clock.shift_days()
     moved = f", moved {shift:+d} days ({clock.SHIFT_ENV})" if shift else ""
     return f"clock: starts at {clock.start_moment():%Y-%m-%d %H:%M} UTC{moved}"
@@ -132,7 +134,7 @@ def app(database_uri, _schema, tmp_path):
         limiter.reset()
         LRUCache.clear_all()  # ids start again in every test's database
         _wipe(_schema)
-        from lms.cli import seed_reference_data
+        from lms.setup import seed_reference_data
 
         seed_reference_data()
         db.session.commit()

@@ -57,8 +57,7 @@ def _free_port() -> int:
 
 
 def _environment(folder: Path, base: str) -> dict[str, str]:
-    """A server's settings, on the suite's clock (tests/clock.py): the demo data it loads and
-    the pages it serves are dated by it."""
+    """A server's settings, on the suite's clock (tests/clock.py)."""
     return clock.subprocess_env(
         dict(
             os.environ,
