@@ -28,15 +28,16 @@ from flask_migrate import upgrade  # noqa: E402
 
 from lms import create_app  # noqa: E402
 from lms.assessments.models import AssessmentRecord, ChecklistMark  # noqa: E402
-from lms.cli import seed_reference_data  # noqa: E402
+from lms.auth.roles import Role
 from lms.config import TESTING  # noqa: E402
 from lms.curricula.importer import import_paths  # noqa: E402
 from lms.curricula.services import find_curriculum  # noqa: E402
 from lms.database import utcnow  # noqa: E402
 from lms.extensions import db  # noqa: E402
+from lms.setup import seed_reference_data
 from lms.training import services as training  # noqa: E402
 from lms.users import services as users  # noqa: E402
-from lms.users.models import Role, Sex  # noqa: E402
+from lms.users.models import Sex
 
 T = {"km": "ក", "en": "x"}
 

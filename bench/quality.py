@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from lms import create_app  # noqa: E402
-from lms.cli import seed_reference_data  # noqa: E402
+from lms.auth.roles import Role
 from lms.config import TESTING  # noqa: E402
 from lms.database import utcnow  # noqa: E402
 from lms.demo import load_curricula  # noqa: E402
@@ -42,8 +42,9 @@ from lms.quality.models import (  # noqa: E402
     QualityAssessment,
     QualityTool,
 )
+from lms.setup import seed_reference_data
 from lms.users import services as users  # noqa: E402
-from lms.users.models import Cadre, Role, Sex, StaffAssignment, User  # noqa: E402
+from lms.users.models import Cadre, Sex, StaffAssignment, User
 
 PASSWORD = "Bench-password-2026"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .auth.roles import Role
 from .config import ROOT
 from .curricula.importer import import_paths
 from .database import utcnow
@@ -13,7 +14,7 @@ from .i18n import local_date
 from .orgunits import services as orgunits
 from .orgunits.models import Facility, FacilityType, OperationalDistrict, Province
 from .users import services as users
-from .users.models import Cadre, Role, Sex, User
+from .users.models import Cadre, Sex, User
 
 CURRICULA = ROOT / "curricula"
 
@@ -390,8 +391,8 @@ def issue_certificates(now, graduates) -> None:
     """Certificates for some graduates of the closed cohort (the officer issues the rest)."""
     from flask import current_app
 
+    from . import storage
     from .certificates import services as certificates
-    from .training import uploads
     from .training.models import Cohort, Enrolment
 
     enrolments = db.session.scalars(
@@ -405,6 +406,6 @@ def issue_certificates(now, graduates) -> None:
             None,
             enrolment,
             now,
-            uploads.folder("certificates"),
+            storage.area("certificates"),
             current_app.config["LMS_BASE_URL"],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import FieldList, FormField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
@@ -76,6 +77,25 @@ class CheckboxListField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def optional_int(value):
+    """A select's value as an id, or None for its empty choice (a `coerce` for WTForms)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class CsvImportForm(Form):
+    """One CSV file to import (the columns are listed on each import page)."""
+
+    file = FileField(
+        _l("CSV file"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["csv"], _l("Choose a .csv file.")),
+        ],
+    )
 
 
 def choices(pairs, blank=None) -> list[SelectChoice]:

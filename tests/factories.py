@@ -6,11 +6,12 @@ import itertools
 
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.orgunits.models import Facility, FacilityType, OperationalDistrict, Province
 from lms.users import services as users
-from lms.users.models import Cadre, Role, Sex
+from lms.users.models import Cadre, Sex
 
 from . import clock
 

@@ -3,8 +3,8 @@
 import pytest
 
 from lms.auth.access import PUBLIC
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role
 
 from . import factories
 

@@ -1,7 +1,8 @@
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role, User, UserRole
+from lms.users.models import User, UserRole
 
 
 def test_setup_creates_the_first_administrator_once(runner):

@@ -2,8 +2,9 @@
 
 from werkzeug.routing.converters import AnyConverter
 
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role, User
+from lms.users.models import User
 
 from .conftest import csrf_token
 

@@ -8,10 +8,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from lms.auth.roles import Role
 from lms.config import ROOT
 from lms.extensions import db
 from lms.i18n import khmer_digits, official_date_km, official_date_line_km
-from lms.users.models import Role, User
+from lms.users.models import User
 
 from .conftest import km
 

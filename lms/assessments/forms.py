@@ -10,8 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import Form
-from ..users.forms import optional_int
+from ..forms import Form, optional_int
 from .models import CaseRole
 
 

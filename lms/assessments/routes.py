@@ -19,7 +19,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import storage, uploads
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..curricula.models import Instrument
 from ..database import utcnow
 from ..errors import DomainError, Forbidden
@@ -27,12 +29,10 @@ from ..extensions import db
 from ..forms import Form, apply_error, choices
 from ..frameworks.models import Competency
 from ..i18n import format_number, local_date, local_today, localised
-from ..main.home import Link, Panel, register_panel
+from ..navigation import Link, Panel, register_panel
 from ..orgunits import services as orgunits
 from ..training import services as training
-from ..training import uploads
 from ..training.models import Enrolment, EnrolmentStatus
-from ..users.models import Role
 from . import online_tests, progress, rules
 from . import services as assessments
 from .forms import CorrectionForm, LogbookEntryForm, PanelForm, PaperTestForm, ReviewForm
@@ -185,7 +185,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
                     record,
                     photo.filename,
                     photo.read(),
-                    uploads.folder("evidence"),
+                    storage.area("evidence"),
                     current_app.config["MAX_CONTENT_LENGTH"],
                 )
         except Forbidden:
@@ -252,10 +252,9 @@ def record_photo(record_id: int):
     if not record.photo_token:
         abort(404)
     try:
-        path = uploads.open_stored(uploads.folder("evidence"), record.photo_token)
+        data = storage.area("evidence").read(record.photo_token)
     except (FileNotFoundError, ValueError):
         abort(404)
-    data = path.read_bytes()
     kind = uploads.sniff(data)
     if kind not in assessments.IMAGE_KINDS:
         abort(404)

@@ -142,16 +142,18 @@ def attach_photo(
     actor, record: AssessmentRecord, filename: str, data: bytes, folder, max_bytes: int
 ) -> None:
     """Keep a photo as evidence with a record (pictures only, checked by content)."""
-    from ..training import uploads
+    from .. import uploads
+    from ..storage import as_area
 
     require_assessor(actor, record.enrolment)
     checked = uploads.check_upload(filename, data, max_bytes)
     if checked.kind not in IMAGE_KINDS:
         raise DomainError(_l("The photo must be a PNG, JPEG or WebP picture."), "photo")
     old = record.photo_token
-    record.photo_token = uploads.store(checked, data, folder)
+    store = as_area(folder)
+    record.photo_token = store.put(data, checked.sha256)
     if old:
-        uploads.delete_stored(folder, old)
+        store.delete(old)
 
 
 def _checked_score(score_percent: float) -> float:

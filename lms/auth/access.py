@@ -11,7 +11,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..users.models import Role
+from .roles import Role
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"

@@ -24,22 +24,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import csvio
+from .. import csvio, storage
 from ..auth.access import public, roles_required
+from ..auth.roles import Role
 from ..curricula.models import Curriculum
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import Form, apply_error
 from ..i18n import current_language, format_number, local_date, local_today
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from ..orgunits.models import Facility
 from ..paging import LRUCache, Page
 from ..training import services as training
-from ..training import uploads
 from ..training.models import Enrolment, EnrolmentStatus
-from ..users.models import Role, Sex, User
+from ..users.models import Sex, User
 from . import pdf, services
 from .forms import LookupForm, ReissueForm, RevokeForm, SettingsForm
 from .models import Certificate, CertificateSettings, CertificateStatus, RevocationReason
@@ -123,7 +123,7 @@ def issue_one(cohort_id: int, enrolment_id: int):
         abort(404)
     try:
         certificate, created = services.issue(
-            current_user, enrolment, utcnow(), uploads.folder("certificates"), _base_url()
+            current_user, enrolment, utcnow(), storage.area("certificates"), _base_url()
         )
     except services.NotEligible as refused:
         db.session.rollback()
@@ -153,7 +153,7 @@ def issue_all(cohort_id: int):
         current_user,
         cohort,
         utcnow(),
-        uploads.folder("certificates"),
+        storage.area("certificates"),
         _base_url(),
         workers=current_app.config["CERTIFICATE_WORKERS"],
     )
@@ -199,7 +199,7 @@ def renew_on_cpd(certificate_id: int):
         if not form.validate_on_submit():
             abort(400)
         new = services.renew_on_cpd(
-            current_user, certificate, utcnow(), uploads.folder("certificates"), _base_url()
+            current_user, certificate, utcnow(), storage.area("certificates"), _base_url()
         )
     except DomainError as error:
         db.session.rollback()
@@ -240,7 +240,7 @@ def reissue(certificate_id: int):
             certificate,
             form.reason.data,
             utcnow(),
-            uploads.folder("certificates"),
+            storage.area("certificates"),
             _base_url(),
         )
     except DomainError as error:
@@ -285,7 +285,7 @@ def settings():
 def download(certificate_id: int, variant: str):
     certificate = _certificate(certificate_id)
     if variant == "pdf":
-        data = services.stored_pdf(certificate, uploads.folder("certificates"))
+        data = services.stored_pdf(certificate, storage.area("certificates"))
         name = f"{certificate.serial}.pdf"
     else:  # the archival PDF/A-3b variant, drawn from the same frozen snapshot
         data = pdf.render_pdf(services.pdf_context(certificate, _base_url()), pdfa=True)

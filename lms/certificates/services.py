@@ -14,6 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from .. import uploads
 from ..assessments import progress
 from ..assessments.rules import CompetencyState
 from ..audit import services as audit
@@ -21,7 +22,7 @@ from ..database import acquire_lock
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import khmer_digits, local_date, official_date_km, official_date_line_km
-from ..training import uploads
+from ..storage import Area, as_area
 from ..training.models import CohortStatus, Enrolment, EnrolmentStatus
 from ..users.models import Cadre
 from . import pdf
@@ -365,14 +366,14 @@ class Renderer:
 
     def _store(self, certificate: Certificate, data: bytes) -> None:
         checked = uploads.check_upload(f"{certificate.serial}.pdf", data, 10 * 1024 * 1024)
-        certificate.pdf_token = uploads.store(checked, data, self.folder)
+        certificate.pdf_token = as_area(self.folder).put(data, checked.sha256)
         certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
         certificate.pdf_size = len(data)
 
 
-def stored_pdf(certificate: Certificate, folder: Path) -> bytes:
+def stored_pdf(certificate: Certificate, folder: Area | Path) -> bytes:
     """The exact bytes issued, checked against the SHA-256 kept at issue time."""
-    data = uploads.open_stored(folder, certificate.pdf_token).read_bytes()
+    data = as_area(folder).read(certificate.pdf_token)
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise DomainError(_l("The stored certificate file does not match its fingerprint."))
     return data

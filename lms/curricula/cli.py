@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from .. import web
 from ..config import ROOT
 from ..datafiles import FRAMEWORK_FILES, PATHS, expand
 from . import files
@@ -19,6 +20,9 @@ curricula_cli = AppGroup("curricula", help="Competency frameworks and curricula 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
     return expand(paths, FRAMEWORK_FILES, CURRICULA)
+
+
+NOTHING_IMPORTED = "nothing was imported"
 
 
 def _print_errors(errors) -> None:
@@ -37,7 +41,7 @@ def validate(paths):
     loaded, errors = files.read_files(paths, files.sibling_frameworks(paths))
     if errors:
         _print_errors(errors)
-        click.secho(f"{len(errors)} problem(s) found; nothing was imported.", fg="red", err=True)
+        click.secho(f"{len(errors)} problem(s) found; {NOTHING_IMPORTED}.", fg="red", err=True)
         sys.exit(1)
     for item in loaded:
         click.echo(f"ok  {item.source}: {item.spec.code} version {item.spec.version}")
@@ -55,20 +59,12 @@ def import_command(paths, allow_uncovered):
 
     PATHS are files or folders, as for `validate`."""
     from ..database import utcnow
-    from ..errors import ImportRejected
-    from ..extensions import db
     from .importer import import_paths
 
-    try:
-        done = import_paths(None, _paths(paths), utcnow(), allow_uncovered)
-    except ImportRejected as rejected:
-        db.session.rollback()
-        _print_errors(rejected.errors)
-        click.secho(
-            f"{len(rejected.errors)} problem(s) found; nothing was imported.", fg="red", err=True
-        )
-        sys.exit(1)
-    db.session.commit()
+    paths = _paths(paths)
+    done = web.command(
+        lambda: import_paths(None, paths, utcnow(), allow_uncovered), failure=NOTHING_IMPORTED
+    )
     for item in done:
         click.echo(
             f"{item.action:<9} {item.kind} {item.code} version {item.version}  ({item.source})"

@@ -9,12 +9,12 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from ..auth.access import login_required, roles_required
+from ..auth.roles import Role
 from ..database import utcnow
 from ..errors import DomainError, ImportRejected
 from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.spec import Status
-from ..users.models import Role
 from . import services
 from .exports import curriculum_text
 from .forms import ImportFilesForm

@@ -10,8 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields
-from ..users.forms import optional_int
+from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields, optional_int
 
 
 class CompetencyForm(TitleFields, DescriptionFields, Form):

@@ -17,14 +17,14 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import login_required, roles_required
+from ..auth.roles import Role
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import apply_error, choices
 from ..i18n import localised
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..users import services as users
-from ..users.models import Role
 from . import editing, services
 from .forms import CompetencyForm, FrameworkDetailsForm
 from .models import Competency, Framework

@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import login_required, public
+from ..auth.roles import Role
 from ..auth.routes import safe_next
 from ..extensions import csrf, db
 from ..i18n import LANGUAGE_COOKIE
+from ..navigation import Link, Panel, nav_items, panels_for, register_panel
 from ..users import services as users
-from ..users.models import Role
-from .home import Link, Panel, nav_items, panels_for, register_panel
 
 bp = Blueprint("main", __name__)
 

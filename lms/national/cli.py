@@ -34,7 +34,7 @@ def generate_command(seed: int, as_of, scale: float, password: str) -> None:
     """Migrate, then fill an empty database with 25 provinces, about 100 operational districts,
     1,300 facilities, 40,000 health workers, 2,000 cohorts, 150,000 enrolments, 2 million
     assessment records, 100,000 certificates and 8 rounds of quality assessments."""
-    from ..cli import prepare_database
+    from ..setup import prepare_database
 
     prepare_database()
     day: date = as_of.date() if as_of else local_today()

@@ -2,8 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form, choices
-from ..users.forms import optional_int
+from ..forms import Form, choices, optional_int
 from .models import FacilityType
 
 

@@ -6,13 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..errors import DomainError, ImportRejected
 from ..extensions import db
-from ..forms import apply_error, choices
+from ..forms import CsvImportForm, apply_error, choices
 from ..i18n import localised
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
-from ..users.forms import CsvImportForm
-from ..users.models import Role
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from . import services
 from .forms import DistrictForm, FacilityFilterForm, FacilityForm
 from .models import Facility, FacilityType, OperationalDistrict

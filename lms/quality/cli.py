@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from .. import web
 from ..datafiles import PATHS, YAML, expand
 from .files import TOOLS, read_tool_files
 
@@ -47,15 +48,9 @@ def validate(paths):
 def import_command(paths):
     """Import tool files into the database: all of them, or none when any has a problem."""
     from ..database import utcnow
-    from ..errors import ImportRejected
-    from ..extensions import db
     from .importer import import_tools
 
-    try:
-        done = import_tools(None, _paths(paths), utcnow())
-    except ImportRejected as rejected:
-        db.session.rollback()
-        _fail(rejected.errors)
-    db.session.commit()
+    paths = _paths(paths)
+    done = web.command(lambda: import_tools(None, paths, utcnow()), failure="nothing was imported")
     for item in done:
         click.echo(f"{item.action:<9} {item.code} version {item.version}  ({item.source})")

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from ..auth.roles import Role
 from ..datafiles import in_folder
 from ..extensions import db
 from ..i18n import local_date
 from ..orgunits.models import Facility, Province
 from ..users import services as users
-from ..users.models import Cadre, Role, Sex, StaffAssignment, User
+from ..users.models import Cadre, Sex, StaffAssignment, User
 from . import services
 from .files import TOOLS
 from .importer import import_tools

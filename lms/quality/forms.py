@@ -2,8 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import CheckboxListField, Form
-from ..users.forms import optional_int
+from ..forms import CheckboxListField, Form, optional_int
 from .models import ActionStatus
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from ..auth.roles import Role
 from ..certificates.models import Certificate
 from ..curricula.models import Curriculum, curriculum_requirements
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..frameworks.models import Competency, Framework
 from ..frameworks.spec import Status
 from ..orgunits.models import Facility, OperationalDistrict
 from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
-from ..users.models import Cadre, Role, Sex, StaffAssignment, User
+from ..users.models import Cadre, Sex, StaffAssignment, User
 from .models import (
     ActionStatus,
     AssessmentRound,

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import csvio
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..i18n import format_number, local_today, localised
 from ..orgunits.models import Facility, OperationalDistrict, Province
 from ..paging import Page
 from ..training import services as training
-from ..users.models import Role, User
+from ..users.models import User
 from . import actions, results, services
 from .forms import ActionForm, EnrolForm, ReviewForm
 from .models import ImprovementAction

@@ -10,14 +10,15 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..database import utcnow
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import Form, apply_error
 from ..i18n import format_number, local_today, localised
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits.models import Facility, Province
-from ..users.models import Role, User, UserRole
+from ..users.models import User, UserRole
 from . import services
 from .forms import ReasonForm, RoundForm, ScopeForm, StartForm
 from .models import AssessmentStatus, AssessorScope, QualityAssessment, QualityTool

@@ -15,13 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import services as audit
+from ..auth.roles import Role
 from ..database import acquire_lock
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..frameworks.spec import Status
 from ..i18n import khmer_digits, local_date
 from ..orgunits.models import Facility
-from ..users.models import Role, User
+from ..users.models import User
 from . import computed, scoring
 from .models import (
     Answer,

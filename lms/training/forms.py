@@ -11,8 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form
-from ..users.forms import optional_int
+from ..forms import CheckboxListField, Form, optional_int
 from .models import CohortStatus, MaterialKind
 
 

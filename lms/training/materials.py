@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from .. import uploads
 from ..audit import services as audit
+from ..auth.roles import Role
 from ..curricula.models import Module
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..storage import Area, as_area
 from ..text import has_khmer
-from ..users.models import Role
-from . import uploads
 from .models import Cohort, EnrolmentStatus, Material, MaterialKind
 from .services import enrolment_of, manages, require_manager
 
@@ -46,11 +48,12 @@ def add_file(
     require_manager(actor, cohort)
     _check(cohort, module_id, title_km, title_en)
     checked = uploads.check_upload(filename, data, max_bytes)
-    token = uploads.store(checked, data, folder)
+    store = as_area(folder)
+    token = store.put(data, checked.sha256)
     try:
         return _record_file(actor, cohort, module_id, title_km, title_en, checked, token, now)
     except Exception:
-        uploads.delete_stored(folder, token)  # no row will point at it
+        store.delete(token)  # no row will point at it
         raise
 
 
@@ -126,11 +129,12 @@ def may_read(user, cohort: Cohort) -> bool:
     return enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED
 
 
-def for_download(user, material: Material, folder: Path) -> Path:
+def for_download(user, material: Material, folder: Area | Path) -> BinaryIO:
+    """The stored file, opened for reading, for a user who may read it."""
     cohort = db.session.get(Cohort, material.cohort_id)
     if not may_read(user, cohort):
         raise Forbidden(_l("Only this cohort's trainees and instructors may open it."))
-    return uploads.open_stored(folder, material.token)
+    return as_area(folder).open(material.token)
 
 
 def of_cohort(cohort: Cohort) -> dict[int, list[Material]]:

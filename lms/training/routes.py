@@ -18,20 +18,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import csvio
+from .. import csvio, storage, uploads
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..curricula.models import Curriculum
 from ..database import utcnow
 from ..errors import DomainError, Forbidden, ImportRejected
 from ..extensions import db
-from ..forms import Form, apply_error, choices
+from ..forms import CsvImportForm, Form, apply_error, choices
 from ..frameworks.spec import Status
 from ..i18n import localised
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
-from ..users.forms import CsvImportForm
-from ..users.models import Role, User, UserRole
-from . import materials, services, uploads
+from ..users.models import User, UserRole
+from . import materials, services
 from .forms import CohortForm, EnrolForm, MaterialForm, ReasonForm, SessionForm
 from .models import (
     AttendanceStatus,
@@ -372,7 +372,7 @@ def new_material(cohort_id: int):
                     form.title_en.data,
                     upload.filename,
                     upload.read(),
-                    uploads.folder("materials"),
+                    storage.area("materials"),
                     current_app.config["MAX_CONTENT_LENGTH"],
                     utcnow(),
                 )
@@ -401,12 +401,12 @@ def download_material(cohort_id: int, material_id: int):
     if material.url:
         return redirect(material.url)
     try:
-        path = materials.for_download(current_user, material, uploads.folder("materials"))
+        stored = materials.for_download(current_user, material, storage.area("materials"))
     except Forbidden:
         abort(403)
     except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=material.mime_type, max_age=0)
+    response = send_file(stored, mimetype=material.mime_type, max_age=0)
     response.headers.update(uploads.download_headers(material.original_name, material.mime_type))
     return response
 
@@ -418,9 +418,7 @@ def delete_material(cohort_id: int, material_id: int):
     token = materials.delete(current_user, _material(cohort, material_id))
     db.session.commit()
     if token:
-        uploads.delete_stored(
-            uploads.folder("materials"), token
-        )  # only once the row is gone for good
+        storage.area("materials").delete(token)  # only once the row is gone for good
     flash(_("The material was deleted."), "success")
     return redirect(url_for("training.show_cohort", cohort_id=cohort_id) + "#modules")
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import csvio
 from ..audit import services as audit
+from ..auth.roles import Role
 from ..curricula.models import Curriculum, Module
 from ..database import acquire_lock
 from ..errors import DomainError, Forbidden, ImportRejected, RowError
@@ -24,7 +25,7 @@ from ..extensions import db
 from ..frameworks.spec import Status
 from ..i18n import local_moment
 from ..text import has_khmer
-from ..users.models import Role, Sex, User, UserRole
+from ..users.models import Sex, User, UserRole
 from .models import (
     Attendance,
     AttendanceStatus,

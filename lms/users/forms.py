@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,14 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form, choices
-from .models import Role, Sex
-
-
-def optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+from ..auth.roles import Role
+from ..forms import CheckboxListField, Form, choices, optional_int
+from .models import Sex
 
 
 class UserForm(Form):
@@ -99,16 +93,6 @@ class UserFilterForm(Form):
         _l("Status"),
         choices=choices((("active", _l("Active")), ("inactive", _l("Deactivated"))), _l("Any")),
         validators=[Optional()],
-    )
-
-
-class CsvImportForm(Form):
-    file = FileField(
-        _l("CSV file"),
-        validators=[
-            FileRequired(_l("Choose a file.")),
-            FileAllowed(["csv"], _l("Choose a .csv file.")),
-        ],
     )
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..auth.roles import Role
 from ..database import TimestampMixin, enum_column
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -19,14 +20,6 @@ class Sex(LabelledEnum):
     FEMALE = "female", _l("Female")
     MALE = "male", _l("Male")
     OTHER = "other", _l("Another")
-
-
-class Role(LabelledEnum):
-    TRAINEE = "trainee", _l("Trainee")
-    INSTRUCTOR = "instructor", _l("Instructor")
-    OFFICER = "accreditation_officer", _l("Accreditation officer")
-    QUALITY_ASSESSOR = "quality_assessor", _l("Quality assessor")
-    ADMIN = "admin", _l("Administrator")
 
 
 class Council(db.Model):

@@ -9,15 +9,16 @@ from flask_login import current_user
 from .. import csvio
 from ..audit.models import AuditEvent
 from ..auth.access import roles_required
+from ..auth.roles import Role
 from ..database import utcnow
 from ..errors import DomainError, ImportRejected
 from ..extensions import db
-from ..forms import apply_error, choices
-from ..main.home import Link, NavItem, Panel, register_nav, register_panel
+from ..forms import CsvImportForm, apply_error, choices
+from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from . import services
-from .forms import CadreForm, CouncilForm, CsvImportForm, UserFilterForm, UserForm
-from .models import Cadre, Council, Role, Sex, User
+from .forms import CadreForm, CouncilForm, UserFilterForm, UserForm
+from .models import Cadre, Council, Sex, User
 
 bp = Blueprint("users", __name__)
 admin_only = roles_required(Role.ADMIN)

@@ -13,13 +13,14 @@ from sqlalchemy.orm import joinedload
 from .. import csvio
 from ..audit import services as audit
 from ..auth.passwords import check_policy, hash_password, temporary_password
+from ..auth.roles import Role
 from ..auth.services import end_all_sessions
 from ..errors import DomainError, ImportRejected, RowError
 from ..extensions import db
 from ..i18n import local_date
 from ..orgunits.models import Facility
 from ..text import has_khmer, normalise
-from .models import Cadre, Council, Role, Sex, StaffAssignment, User, UserRole
+from .models import Cadre, Council, Sex, StaffAssignment, User, UserRole
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

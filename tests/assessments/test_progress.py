@@ -4,11 +4,12 @@ import sqlalchemy as sa
 
 from lms.assessments import progress
 from lms.assessments.rules import RegisterCategory
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
 from lms.training.models import CohortStatus
-from lms.users.models import Council, Role
+from lms.users.models import Council
 
 from .. import clock, factories
 

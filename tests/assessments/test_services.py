@@ -10,12 +10,12 @@ from lms.assessments import online_tests
 from lms.assessments import services as assessments
 from lms.assessments.models import AssessmentRecord, CaseRole, EntryStatus
 from lms.assessments.rules import CompetencyState, Mark
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
 from lms.frameworks.models import Competency
 from lms.training import services as training
-from lms.users.models import Role
 
 from .. import clock, factories
 

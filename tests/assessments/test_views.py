@@ -5,10 +5,10 @@ import sqlalchemy as sa
 
 from lms.assessments import services as assessments
 from lms.assessments.models import AssessmentRecord, EntryStatus, LogbookEntry, TestAttempt
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
-from lms.users.models import Role
 
 from .. import clock, factories
 from ..conftest import count_queries, km

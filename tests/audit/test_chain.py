@@ -53,7 +53,7 @@ def test_cli_verify(runner, app):
 
 
 def test_events_record_the_client_address(client, login_as):
-    from lms.users.models import Role
+    from lms.auth.roles import Role
 
     login_as(Role.ADMIN)
     client.post(

@@ -1,5 +1,5 @@
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role
 
 from .. import factories
 from ..conftest import km

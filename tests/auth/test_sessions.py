@@ -1,8 +1,8 @@
 """A session ends for real: a copy of the old cookie does not log anybody in."""
 
 from lms.auth.models import LoginSession
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role
 
 from .. import factories
 

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from lms.auth.roles import Role
 from lms.certificates import services as certificates
 from lms.certificates.models import Certificate
 from lms.database import utcnow
 from lms.extensions import db
-from lms.users.models import Role
 
 from .. import clock, factories
 from ..conftest import km

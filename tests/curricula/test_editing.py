@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.curricula import services as curricula
 from lms.curricula.services import UncoveredRequirements
 from lms.database import utcnow
@@ -12,7 +13,6 @@ from lms.frameworks import editing
 from lms.frameworks import services as frameworks
 from lms.frameworks.models import Competency
 from lms.frameworks.spec import Status
-from lms.users.models import Role
 
 
 def test_published_versions_cannot_be_edited(loaded):

@@ -5,11 +5,11 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.curricula.models import Curriculum
 from lms.extensions import db
 from lms.frameworks.models import Framework
 from lms.frameworks.spec import Status
-from lms.users.models import Role
 
 from ..conftest import count_queries, km
 from . import samples

@@ -94,7 +94,7 @@ def test_the_same_seed_gives_the_same_data(dataset, tmp_path):
     first = fingerprint()
     other = make_app(f"sqlite:///{tmp_path / 'again.sqlite3'}", UPLOAD_FOLDER=str(tmp_path))
     with other.app_context():
-        from lms.cli import prepare_database
+        from lms.setup import prepare_database
 
         prepare_database()
         generate(7, AS_OF, SMALL, echo=lambda _line: None)

@@ -2,9 +2,9 @@ import io
 
 import pytest
 
+from lms.auth.roles import Role
 from lms.extensions import db
 from lms.orgunits.models import Facility, OperationalDistrict
-from lms.users.models import Role
 
 from .. import factories
 from ..conftest import count_queries

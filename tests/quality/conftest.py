@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 import yaml
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.quality import actions, importer, results
 from lms.quality import services as quality
-from lms.users.models import Role
 
 from .. import clock, factories
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
@@ -16,7 +17,6 @@ from lms.quality import services as quality
 from lms.quality.models import QualityAssessment
 from lms.training.models import Enrolment
 from lms.users import services as users
-from lms.users.models import Role
 
 from .. import factories
 from ..conftest import csrf_token

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
 from lms.training.models import Enrolment
-from lms.users.models import Role, Sex
+from lms.users.models import Sex
 
 from .. import factories
 from ..conftest import count_queries, csrf_token, km

@@ -4,12 +4,12 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden, ImportRejected
 from lms.extensions import db
 from lms.training import services
 from lms.training.models import AttendanceStatus, EnrolmentStatus
-from lms.users.models import Role
 
 from .. import clock, factories
 

@@ -4,11 +4,11 @@ import io
 
 import pytest
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services
 from lms.training.models import Attendance, AttendanceStatus, EnrolmentStatus, Material
-from lms.users.models import Role
 
 from .. import clock, factories
 from ..conftest import count_queries, km

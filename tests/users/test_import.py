@@ -2,11 +2,12 @@
 
 import pytest
 
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.errors import ImportRejected
 from lms.extensions import db
 from lms.users import services
-from lms.users.models import Role, User
+from lms.users.models import User
 
 from .. import factories
 

@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 
 from lms.audit.models import AuditEvent
+from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.users import services
-from lms.users.models import Role, Sex, User
+from lms.users.models import Sex, User
 
 from .. import factories
 

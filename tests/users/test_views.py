@@ -5,8 +5,9 @@ import io
 import pytest
 
 from lms.auth.passwords import verify_password
+from lms.auth.roles import Role
 from lms.extensions import db
-from lms.users.models import Role, User
+from lms.users.models import User
 
 from .. import factories
 from ..conftest import count_queries, km

@@ -1,4 +1,4 @@
-"""Home page panels. Each domain registers what it shows to which roles."""
+"""Navigation and home-page panels: each domain registers what it shows to which roles."""
 
 from __future__ import annotations
 

@@ -1,28 +1,25 @@
-"""Learning materials uploaded by instructors: checked by content, stored under random names.
+"""Uploaded files checked by content: materials, evidence photos, generated certificates.
 
-The kind of file is decided from its bytes and the name's extension must agree with it; stored
-files are named by a random token, so nothing the user typed reaches the file system.
+The kind of file is decided from its bytes and the name's extension must agree with it. What
+passes is kept by `lms.storage` under a random token, so nothing the user typed reaches the
+file system; downloads are sent with headers that make the browser save, never render, them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import secrets
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DomainError
+from .errors import DomainError
 
 
 class FileKind(NamedTuple):
@@ -53,7 +50,6 @@ ALLOWED: MappingProxyType[str, FileKind] = MappingProxyType(
 
 MAX_ZIP_ENTRIES = 10_000
 MAX_NAME_LENGTH = 150
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 _MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,14 +81,6 @@ class CheckedUpload:
     size: int
     sha256: str
     original_name: str  # cleaned; for display and the download name only
-
-
-def folder(kind: str) -> Path:
-    """Where files of one kind ("materials", "evidence", "certificates") are kept."""
-    from flask import current_app
-
-    base = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path + "/uploads"
-    return Path(base) / kind
 
 
 def sniff(data: bytes, extension: str | None = None) -> str | None:
@@ -201,45 +189,6 @@ def _cut(text: str, limit: int) -> str:
     while end > 1 and (unicodedata.category(text[end])[0] == "M" or text[end - 1] == "\u17d2"):
         end -= 1
     return text[:end].rstrip(" .")
-
-
-def store(checked: CheckedUpload, data: bytes, folder: Path) -> str:
-    """Write the checked bytes atomically to `folder/<random token>` and return the token."""
-    if len(data) != checked.size or hashlib.sha256(data).hexdigest() != checked.sha256:
-        raise ValueError("the bytes are not the ones that were checked")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, folder / token)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return token
-
-
-def _stored_path(folder: Path, token: str) -> Path:
-    if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        raise ValueError(f"not a stored file token: {token!r}")
-    return Path(folder) / token
-
-
-def open_stored(folder: Path, token: str) -> Path:
-    """The path of a stored file; ValueError for a malformed token, FileNotFoundError if gone."""
-    path = _stored_path(folder, token)
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    return path
-
-
-def delete_stored(folder: Path, token: str) -> None:
-    """Remove a stored file if it is there; ValueError for a malformed token."""
-    _stored_path(folder, token).unlink(missing_ok=True)
 
 
 def download_headers(original_name: str, mime_type: str) -> dict[str, str]:
