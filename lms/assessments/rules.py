@@ -24,9 +24,9 @@ class Mark(LabelledEnum):
 
 
 class CompetencyState(LabelledEnum):
-    ACHIEVED = "achieved", _l("Achieved")
-    NOT_YET = "not_yet", _l("Not yet")
-    NOT_ASSESSED = "not_assessed", _l("Not assessed yet")
+    ACHIEVED = "achieved", _l("Achieved"), "ok", "✓"
+    NOT_YET = "not_yet", _l("Not yet"), "bad", "✗"
+    NOT_ASSESSED = "not_assessed", _l("Not assessed yet"), "off", "·"
 
 
 class RegisterCategory(LabelledEnum):

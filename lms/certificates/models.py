@@ -20,10 +20,10 @@ from ..users.models import User
 
 
 class CertificateStatus(LabelledEnum):
-    VALID = "valid", _l("Valid")
-    EXPIRED = "expired", _l("Expired")
-    REVOKED = "revoked", _l("Revoked")
-    SUPERSEDED = "superseded", _l("Replaced by a newer certificate")
+    VALID = "valid", _l("Valid"), "ok", "✓"
+    EXPIRED = "expired", _l("Expired"), "warn", "⌛"
+    REVOKED = "revoked", _l("Revoked"), "bad", "✗"
+    SUPERSEDED = "superseded", _l("Replaced by a newer certificate"), "off", "↻"
 
 
 class RevocationReason(LabelledEnum):

@@ -27,9 +27,9 @@ class Text:
 
 
 class Status(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
-    PUBLISHED = "published", _l("Published")
-    RETIRED = "retired", _l("Retired")
+    DRAFT = "draft", _l("Draft"), "warn"
+    PUBLISHED = "published", _l("Published"), "ok"
+    RETIRED = "retired", _l("Retired"), "off"
 
 
 @dataclass

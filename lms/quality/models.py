@@ -197,9 +197,9 @@ class AssessorScope(db.Model):
 
 
 class AssessmentStatus(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
-    SUBMITTED = "submitted", _l("Submitted, awaiting validation")
-    VALIDATED = "validated", _l("Validated")
+    DRAFT = "draft", _l("Draft"), "warn"
+    SUBMITTED = "submitted", _l("Submitted, awaiting validation"), "neutral"
+    VALIDATED = "validated", _l("Validated"), "ok"
 
 
 class QualityAssessment(db.Model):
