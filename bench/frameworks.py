@@ -23,11 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from lms import create_app  # noqa: E402
+from lms.auth.roles import Role  # noqa: E402
 from lms.config import TESTING  # noqa: E402
 from lms.curricula.importer import import_paths  # noqa: E402
 from lms.database import utcnow  # noqa: E402
 from lms.extensions import db  # noqa: E402
-from lms.setup import prepare_database
+from lms.setup import prepare_database  # noqa: E402
+from lms.users import services as users  # noqa: E402
+from lms.users.models import Sex  # noqa: E402
 
 
 def framework_document(total: int) -> dict:
@@ -100,10 +103,6 @@ def main() -> None:
             framework_id = db.session.scalar(sa.text("SELECT id FROM frameworks"))
             statements = []
             sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-            from lms.auth.roles import Role
-            from lms.users import services as users
-            from lms.users.models import Sex
-
             users.create_user(
                 None,
                 users.UserData(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,8 +9,11 @@ from flask.cli import AppGroup
 
 from .. import web
 from ..config import ROOT
+from ..database import utcnow
 from ..datafiles import FRAMEWORK_FILES, PATHS, expand
 from . import files
+from .exports import export_text
+from .importer import import_paths
 
 CURRICULA = ROOT / "curricula"
 
@@ -25,11 +27,6 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 NOTHING_IMPORTED = "nothing was imported"
 
 
-def _print_errors(errors) -> None:
-    for error in errors:
-        click.secho(str(error), fg="red", err=True)
-
-
 @curricula_cli.command("validate")
 @click.argument("paths", nargs=-1, type=PATHS)
 def validate(paths):
@@ -38,11 +35,10 @@ def validate(paths):
     PATHS are files or folders (every YAML, Moodle CSV and CASE JSON file in the folder);
     default: the curricula/ folder."""
     paths = _paths(paths)
-    loaded, errors = files.read_files(paths, files.sibling_frameworks(paths))
-    if errors:
-        _print_errors(errors)
-        click.secho(f"{len(errors)} problem(s) found; {NOTHING_IMPORTED}.", fg="red", err=True)
-        sys.exit(1)
+    loaded = web.command(
+        lambda: files.read_checked(paths, files.sibling_frameworks(paths)),
+        failure=NOTHING_IMPORTED,
+    )
     for item in loaded:
         click.echo(f"ok  {item.source}: {item.spec.code} version {item.spec.version}")
 
@@ -58,9 +54,6 @@ def import_command(paths, allow_uncovered):
     """Import files into the database: all of them, or none when any has a problem.
 
     PATHS are files or folders, as for `validate`."""
-    from ..database import utcnow
-    from .importer import import_paths
-
     paths = _paths(paths)
     done = web.command(
         lambda: import_paths(None, paths, utcnow(), allow_uncovered), failure=NOTHING_IMPORTED
@@ -94,13 +87,7 @@ def import_command(paths, allow_uncovered):
 )
 def export_command(code, version, fmt, output):
     """Write a framework or curriculum version out (curricula: YAML only)."""
-    from .exports import ExportError, export_text
-
-    try:
-        text, _filename = export_text(code, version, fmt)
-    except ExportError as error:
-        click.secho(str(error.message), fg="red", err=True)
-        sys.exit(1)
+    text, _filename = web.command(lambda: export_text(code, version, fmt))
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}")

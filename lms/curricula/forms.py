@@ -1,3 +1,6 @@
+"""Forms of the import page and of a draft curriculum's details and modules (its assessment
+plan's forms are in instrument_forms.py)."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +11,6 @@ from wtforms import (
     FloatField,
     FormField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,7 +18,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields
-from .spec import CompetencyRule, CurriculumKind, InstrumentType
+from ..frameworks.forms import text_of
+from .spec import CompetencyRule, CurriculumKind, CurriculumSpec, ModuleSpec, OutcomeSpec
+
+# A draft's form shows what its spec holds, and gives back what was typed as spec values; the
+# rules those values must follow are checked by the edit (see editing.py).
 
 
 class ImportFilesForm(Form):
@@ -75,6 +81,36 @@ class DetailsForm(TitleFields, DescriptionFields, Form):
         description=_l("Competency codes separated by commas, e.g. MW-4.3, MW-6.2"),
     )
 
+    @staticmethod
+    def data_of(spec: CurriculumSpec) -> dict:
+        return {
+            "title_km": spec.title.km,
+            "title_en": spec.title.en,
+            "description_km": spec.description.km,
+            "description_en": spec.description.en,
+            "kind": spec.kind.value,
+            "cadres": spec.cadres,
+            "cpd_credits": spec.cpd_credits,
+            "validity_months": spec.validity_months,
+            "renewed_by": spec.renewed_by,
+            "renewal_cpd_credits": spec.renewal_cpd_credits,
+            "min_attendance_percent": spec.min_attendance_percent,
+            "competency_rule": spec.competency_rule.value,
+            "required_competencies": spec.required_competencies,
+        }
+
+    def apply_to(self, spec: CurriculumSpec) -> None:
+        """Put what was typed into the draft's spec."""
+        spec.title, spec.description = text_of(self, "title"), text_of(self, "description")
+        spec.kind = CurriculumKind(self.kind.data)
+        spec.cadres = list(self.cadres.data or [])
+        spec.cpd_credits, spec.validity_months = self.cpd_credits.data, self.validity_months.data
+        spec.renewed_by = self.renewed_by.data or None
+        spec.renewal_cpd_credits = self.renewal_cpd_credits.data or None
+        spec.min_attendance_percent = self.min_attendance_percent.data
+        spec.competency_rule = CompetencyRule(self.competency_rule.data)
+        spec.required_competencies = self.required_competencies.data
+
 
 class OutcomeForm(Form):
     class Meta:
@@ -102,78 +138,41 @@ class ModuleForm(TitleFields, DescriptionFields, Form):
     )
     outcomes = FieldList(FormField(OutcomeForm), min_entries=1)
 
+    @staticmethod
+    def data_of(module: ModuleSpec) -> dict:
+        return {
+            "code": module.code,
+            "title_km": module.title.km,
+            "title_en": module.title.en,
+            "description_km": module.description.km,
+            "description_en": module.description.en,
+            "hours_theory": module.hours_theory,
+            "hours_practical": module.hours_practical,
+            "hours_clinical": module.hours_clinical,
+            "outcomes": [
+                {"text_km": o.text.km, "text_en": o.text.en, "competencies": o.competencies}
+                for o in module.outcomes
+            ],
+        }
 
-class InstrumentForm(TitleFields, Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    type = SelectField(_l("Type"), choices=InstrumentType.choices())
-    module = SelectField(_l("Module"), validators=[Optional()])
-    competencies = CodesField(
-        _l("Competencies assessed"),
-        validators=[DataRequired()],
-        description=_l("Competency codes separated by commas"),
-    )
-    second_assessor = BooleanField(_l("A second instructor must verify results"))
-    min_share_percent = IntegerField(
-        _l("Share of applicable items that must be done (%)"),
-        validators=[Optional(), NumberRange(1, 100)],
-        description=_l("Checklists (DOPS, OSCE) only"),
-    )
-    all_critical = BooleanField(_l("Every critical item must be done"), default=True)
-    pass_mark_percent = IntegerField(
-        _l("Pass mark (%)"),
-        validators=[Optional(), NumberRange(1, 100)],
-        description=_l("Knowledge tests only"),
-    )
-    attempts = IntegerField(
-        _l("Attempts allowed"), default=1, validators=[Optional(), NumberRange(1, 20)]
-    )
+    def add_empty_outcomes(self, module: ModuleSpec | None) -> None:
+        """Two empty outcome rows below the module's own (a form shows no more without
+        JavaScript)."""
+        while len(self.outcomes.entries) < (len(module.outcomes) if module else 0) + 2:
+            self.outcomes.append_entry()
 
-
-class ItemForm(Form):
-    text_km = TextAreaField(
-        _l("Item in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
-    )
-    text_en = TextAreaField(
-        _l("Item in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
-    )
-    critical = BooleanField(_l("Critical item"))
-
-
-class OptionForm(Form):
-    class Meta:
-        csrf = False
-
-    text_km = StringField(_l("Answer in Khmer"), validators=[Optional()], render_kw={"lang": "km"})
-    text_en = StringField(
-        _l("Answer in English"), validators=[Optional()], render_kw={"lang": "en"}
-    )
-
-
-class QuestionForm(Form):
-    text_km = TextAreaField(
-        _l("Question in Khmer"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "km"}
-    )
-    text_en = TextAreaField(
-        _l("Question in English"), validators=[DataRequired()], render_kw={"rows": 2, "lang": "en"}
-    )
-    options = FieldList(FormField(OptionForm), min_entries=4, max_entries=8)
-    correct = RadioField(
-        _l("Correct answer"),
-        coerce=int,
-        validators=[InputRequired(_l("Choose the correct answer."))],
-    )
-
-
-class CaseTypeForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    title_km = StringField(
-        _l("Title in Khmer"), validators=[DataRequired()], render_kw={"lang": "km"}
-    )
-    title_en = StringField(
-        _l("Title in English"), validators=[DataRequired()], render_kw={"lang": "en"}
-    )
-    min_count = IntegerField(
-        _l("Minimum number of verified cases"),
-        default=1,
-        validators=[InputRequired(), NumberRange(1, 1000)],
-    )
+    def module_spec(self) -> ModuleSpec:
+        """The module as typed; an outcome row left empty is dropped."""
+        return ModuleSpec(
+            code=self.code.data,
+            title=text_of(self, "title"),
+            description=text_of(self, "description"),
+            hours_theory=self.hours_theory.data,
+            hours_practical=self.hours_practical.data,
+            hours_clinical=self.hours_clinical.data,
+            outcomes=[
+                OutcomeSpec(text_of(o, "text"), o.competencies.data or [])
+                for o in self.outcomes
+                if o.text_km.data or o.text_en.data
+            ],
+        )

@@ -2,25 +2,28 @@
 
 Rules: an unchanged file changes nothing; a draft is replaced by its file; a published version
 never changes (a different file with the same code and version is refused: raise the version);
-a published or retired version may only move between published and retired.
+a published or retired version may only move between published and retired (the rules of
+every versioned kind: `versioning.import_version`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.utils import secure_filename
 
-from ..audit import services as audit
+from .. import versioning
 from ..errors import DomainError, ImportRejected, RowError
 from ..frameworks import services as frameworks
+from ..frameworks.models import Framework
 from ..frameworks.spec import FrameworkSpec, Status
 from . import files
 from . import services as curricula
+from .models import Curriculum
 from .spec import CurriculumSpec
-
-ALLOWED_MOVES = {(Status.PUBLISHED, Status.RETIRED), (Status.RETIRED, Status.PUBLISHED)}
 
 
 @dataclass
@@ -35,21 +38,43 @@ class Imported:
 
 
 def known_frameworks(code: str, version: int) -> FrameworkSpec | None:
+    """The spec of a stored framework version, for files that target one not among them."""
     framework = frameworks.find_framework(code, version)
     return frameworks.read_framework(framework) if framework else None
 
 
 def import_paths(actor, paths: list[Path], now, allow_uncovered: bool = False) -> list[Imported]:
     """Read, check and import files in the caller's transaction; ImportRejected on any error."""
-    loaded, errors = files.read_files(paths, known_frameworks)
-    if errors:
-        raise ImportRejected(errors)
-    return import_loaded(actor, loaded, now, allow_uncovered)
+    return import_loaded(actor, files.read_checked(paths, known_frameworks), now, allow_uncovered)
+
+
+def import_uploads(
+    actor, uploads: list[tuple[str | None, bytes]], now, allow_uncovered: bool = False
+) -> list[Imported]:
+    """Import uploaded files (each a name and its content) as `import_paths` does: all or none.
+    What was imported, and every problem, is named by the uploaded file's name."""
+    with TemporaryDirectory() as folder:
+        paths = []
+        for name, content in uploads:
+            path = Path(folder) / (secure_filename(name or "") or "upload.yaml")
+            path.write_bytes(content)
+            paths.append(path)
+        try:
+            done = import_paths(actor, paths, now, allow_uncovered)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                error.source = Path(error.source).name if error.source else error.source
+            raise
+    for item in done:
+        item.source = Path(item.source).name
+    return done
 
 
 def import_loaded(
     actor, loaded: list[files.LoadedFile], now, allow_uncovered: bool = False
 ) -> list[Imported]:
+    """Import files already read and checked, frameworks first; ImportRejected with every
+    file's problem when the version rules refuse any of them."""
     errors: list[RowError] = []
     done: list[Imported] = []
     ordered = sorted(loaded, key=lambda item: isinstance(item.spec, CurriculumSpec))
@@ -73,63 +98,8 @@ def import_loaded(
     return done
 
 
-def _check_version(existing, spec, kind: str, content_hash) -> str | None:
-    """The action for an existing version, or None to (re)write its content."""
-    if existing.status == Status.DRAFT:
-        return None
-    if existing.content_hash != content_hash(spec):
-        raise DomainError(
-            _l(
-                "%(kind)s %(code)s version %(version)s is published and differs from this file. "
-                "Published versions never change: raise the version number.",
-                kind=kind,
-                code=spec.code,
-                version=spec.version,
-            ),
-            "version",
-        )
-    if Status(existing.status.value) == spec.status:
-        return "unchanged"
-    if (Status(existing.status.value), spec.status) not in ALLOWED_MOVES:
-        raise DomainError(_l("A published version cannot become a draft again."), "status")
-    return "status"
-
-
-def _store(actor, result: Imported, spec, existing, content_hash, write, now) -> Imported:
-    """Apply the version rules to one spec and write it when they allow (shared by both kinds)."""
-    if existing is not None:
-        action = _check_version(existing, spec, result.kind.capitalize(), content_hash)
-        if action == "unchanged":
-            result.action = action
-            return result
-        if action == "status":
-            existing.status = spec.status
-            result.action = action
-            audit.record(
-                actor,
-                f"{result.kind}.{spec.status.value}",
-                result.kind,
-                existing.id,
-                {"code": spec.code, "version": spec.version},
-                now=now,
-            )
-            return result
-        result.action = "replaced"
-    stored = write(existing)
-    if spec.status == Status.PUBLISHED and stored.published_at is None:
-        stored.published_at = now
-    audit.record(
-        actor,
-        f"{result.kind}.imported.{result.action}",
-        result.kind,
-        stored.id,
-        {"code": spec.code, "version": spec.version, "source": result.source},
-        now=now,
-    )
-    return result
-
-
 def _framework(actor, item, now) -> Imported:
+    """Import one framework file; one still missing Khmer can only be a draft."""
     spec: FrameworkSpec = item.spec
     missing = spec.missing_khmer()
     if missing and spec.status != Status.DRAFT:
@@ -137,19 +107,21 @@ def _framework(actor, item, now) -> Imported:
             _l("Write the Khmer for every title before publishing (%(first)s).", first=missing[0]),
             "status",
         )
-    result = Imported("framework", spec.code, spec.version, "created", item.source, missing)
-    return _store(
+    action = versioning.import_version(
         actor,
-        result,
+        Framework,
         spec,
-        frameworks.find_framework(spec.code, spec.version),
         frameworks.content_hash,
         lambda existing: frameworks.write_framework(spec, existing),
         now,
+        item.source,
     )
+    return Imported("framework", spec.code, spec.version, action, item.source, missing)
 
 
 def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
+    """Import one curriculum file: its framework version must be stored (and published, for a
+    published curriculum), and a published one must assess its requirements unless allowed."""
     spec: CurriculumSpec = item.spec
     framework = frameworks.find_framework(spec.framework_code, spec.framework_version)
     if framework is None:
@@ -175,20 +147,20 @@ def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
             ),
             "completion.required_competencies",
         )
-    result = Imported(
-        "curriculum",
-        spec.code,
-        spec.version,
-        "created",
-        item.source,
-        unassessed_required=cover.unassessed_required,
-    )
-    return _store(
+    action = versioning.import_version(
         actor,
-        result,
+        Curriculum,
         spec,
-        curricula.find_curriculum(spec.code, spec.version),
         curricula.content_hash,
         lambda existing: curricula.write_curriculum(spec, framework, existing),
         now,
+        item.source,
+    )
+    return Imported(
+        "curriculum",
+        spec.code,
+        spec.version,
+        action,
+        item.source,
+        unassessed_required=cover.unassessed_required,
     )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import enum_column, utcnow
+from ..database import enum_column
 from ..extensions import db
-from ..frameworks.models import Competency, Framework, Status
+from ..frameworks.models import Competency, Framework
 from ..users.models import Cadre
+from ..versioning import Publishable, Versioned
 from .spec import CompetencyRule, CurriculumKind, InstrumentType
 
 
@@ -39,17 +38,13 @@ instrument_competencies = _link(
 )
 
 
-class Curriculum(db.Model):
+class Curriculum(Versioned, Publishable, db.Model):
     """One version of a curriculum. Published versions never change."""
 
     __tablename__ = "curricula"
-    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+    audit_type = "curriculum"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), index=True)
-    version: Mapped[int]
-    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
-    effective_date: Mapped[date | None]
     title_km: Mapped[str | None] = mapped_column(sa.Text)
     title_en: Mapped[str] = mapped_column(sa.Text)
     description_km: Mapped[str | None] = mapped_column(sa.Text)
@@ -64,9 +59,6 @@ class Curriculum(db.Model):
     competency_rule: Mapped[CompetencyRule] = mapped_column(
         enum_column(CompetencyRule), default=CompetencyRule.ALL_PASSED
     )
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_at: Mapped[datetime | None]
 
     framework: Mapped[Framework] = relationship()
     cadres: Mapped[list[Cadre]] = relationship(secondary=curriculum_cadres, order_by="Cadre.code")

@@ -1,24 +1,18 @@
 """Browsing curricula; administrators import files, publish, version and edit drafts."""
 
-from pathlib import Path
-from tempfile import TemporaryDirectory
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 
+from .. import versioning, web
 from ..auth.access import login_required, roles_required
 from ..auth.roles import Role
 from ..database import utcnow
-from ..errors import DomainError, ImportRejected
-from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.spec import Status
-from . import services
+from . import importer, services
 from .exports import curriculum_text
 from .forms import ImportFilesForm
-from .importer import import_paths
 from .models import Curriculum
 
 bp = Blueprint("curricula", __name__)
@@ -28,24 +22,25 @@ STAFF = (Role.ADMIN, Role.INSTRUCTOR, Role.OFFICER)
 
 
 def get_curriculum(curriculum_id: int) -> Curriculum:
-    return services.load_curriculum(curriculum_id) or abort(404)
+    """The curriculum the address names, with all its page shows, or a 404."""
+    return web.found_or_404(services.load_curriculum(curriculum_id))
+
+
+def _show(curriculum_id: int) -> str:
+    return url_for("curricula.show_curriculum", curriculum_id=curriculum_id)
 
 
 @bp.route("/curricula")
 @login_required
 def list_curricula():
-    q = (request.args.get("q") or "").strip()[:100] or None
-    status = (
-        request.args.get("status")
-        if request.args.get("status") in {s.value for s in Status}
-        else None
-    )
+    q, status = versioning.list_filters(request.args.get("q"), request.args.get("status"))
     return render_template(
         "curricula/list.html",
-        curricula=services.latest_versions(q, status),
+        items=services.latest_versions(q, status),
         q=q or "",
         status=status,
         statuses=list(Status),
+        import_url=url_for("curricula.import_files") if current_user.has_role(Role.ADMIN) else None,
     )
 
 
@@ -54,13 +49,13 @@ def list_curricula():
 def show_curriculum(curriculum_id: int):
     curriculum = get_curriculum(curriculum_id)
     spec = services.read_curriculum(curriculum)
-    cover = services.coverage(spec, frameworks.read_framework(curriculum.framework))
     return render_template(
         "curricula/show.html",
         curriculum=curriculum,
-        cover=cover,
+        cover=services.coverage(spec, frameworks.read_framework(curriculum.framework)),
         versions=services.versions_of(curriculum.code),
         staff=current_user.has_role(*STAFF),
+        actions=versioning.actions_for(current_user, curriculum),
     )
 
 
@@ -81,65 +76,50 @@ def import_files():
     form = ImportFilesForm()
     errors, done = [], None
     if form.validate_on_submit():
-        with TemporaryDirectory() as folder:
-            paths = []
-            for upload in form.files.data:
-                name = secure_filename(upload.filename or "") or "upload.yaml"
-                path = Path(folder) / name
-                upload.save(path)
-                paths.append(path)
-            try:
-                done = import_paths(current_user, paths, utcnow(), form.allow_uncovered.data)
-            except ImportRejected as rejected:
-                db.session.rollback()
-                errors = list(rejected.errors)
-                for e in errors:
-                    e.source = Path(e.source).name if e.source else e.source
-            else:
-                db.session.commit()
-                for item in done:
-                    item.source = Path(item.source).name
+        uploads = [(upload.filename, upload.read()) for upload in form.files.data]
+        outcome = web.run(
+            lambda: importer.import_uploads(
+                current_user, uploads, utcnow(), form.allow_uncovered.data
+            )
+        )
+        errors, done = outcome.rows, outcome.value
     return render_template(
         "curricula/import.html", form=form, errors=errors, done=done
     ), 422 if errors else 200
 
 
-def _act(curriculum_id: int, action, message, **kwargs):
-    curriculum = get_curriculum(curriculum_id)
-    try:
-        result = action(current_user, curriculum, utcnow(), **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("curricula.show_curriculum", curriculum_id=curriculum_id))
-    db.session.commit()
-    flash(message, "success")
-    target = result.id if isinstance(result, Curriculum) else curriculum_id
-    return redirect(url_for("curricula.show_curriculum", curriculum_id=target))
-
-
 @bp.route("/curricula/<int:curriculum_id>/publish", methods=["POST"])
 @admin_only
 def publish_curriculum(curriculum_id: int):
-    return _act(
-        curriculum_id,
-        services.publish_curriculum,
+    curriculum = get_curriculum(curriculum_id)
+    confirmed = request.form.get("confirm_uncovered") == "1"
+    return web.act(
+        lambda: services.publish_curriculum(current_user, curriculum, utcnow(), confirmed),
+        _show(curriculum_id),
         _("The curriculum was published."),
-        confirm_uncovered=request.form.get("confirm_uncovered") == "1",
     )
 
 
 @bp.route("/curricula/<int:curriculum_id>/retire", methods=["POST"])
 @admin_only
 def retire_curriculum(curriculum_id: int):
-    return _act(curriculum_id, services.retire_curriculum, _("The curriculum was retired."))
+    curriculum = get_curriculum(curriculum_id)
+    return web.act(
+        lambda: services.retire_curriculum(current_user, curriculum, utcnow()),
+        _show(curriculum_id),
+        _("The curriculum was retired."),
+    )
 
 
 @bp.route("/curricula/<int:curriculum_id>/versions", methods=["POST"])
 @admin_only
 def new_curriculum_version(curriculum_id: int):
-    return _act(
-        curriculum_id,
-        services.new_draft_version,
+    curriculum = get_curriculum(curriculum_id)
+    return web.act(
+        lambda: services.new_draft_version(current_user, curriculum, utcnow()),
+        lambda draft: _show(draft.id if draft else curriculum_id),
         _("A new draft version was made. Edit it, then publish it."),
     )
+
+
+from . import edit_routes  # noqa: E402, F401  (its views join this blueprint)

@@ -33,6 +33,13 @@ class InstrumentType(LabelledEnum):
     def has_checklist(self) -> bool:
         return self in (InstrumentType.DOPS, InstrumentType.OSCE)
 
+    @property
+    def part(self) -> str:
+        """What an instrument of this type is made of, as addresses name it."""
+        if self.has_checklist:
+            return "items"
+        return "questions" if self is InstrumentType.KNOWLEDGE_TEST else "case-types"
+
 
 @dataclass
 class OutcomeSpec:

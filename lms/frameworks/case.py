@@ -18,7 +18,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..errors import RowError
-from .files import MAX_DEPTH, LoadedFile, Reader
+from .files import MAX_DEPTH, LoadedFile
+from .reader import Reader, used_twice
 from .spec import CompetencySpec, FrameworkSpec, LevelSpec, ScaleSpec, Status, Text
 
 NAMESPACE = uuid.UUID("a85802ad-b563-44c7-99a6-14b8e08d38b6")
@@ -270,11 +271,13 @@ def _items(r: Reader, data: dict) -> dict[str, tuple[int, dict, CompetencySpec]]
             r.error(f"{path}.fullStatement", _l("This field is required."))
         code = r.code(item, "humanCodingScheme", path, required=False)
         if code in codes:
-            r.error(f"{path}.humanCodingScheme", _twice(code, codes[code]))
+            r.error(f"{path}.humanCodingScheme", used_twice(code, codes[code]))
         elif code:
             codes[code] = path
         if identifier in nodes:
-            r.error(f"{path}.identifier", _twice(identifier, f"CFItems[{nodes[identifier][0]}]"))
+            r.error(
+                f"{path}.identifier", used_twice(identifier, f"CFItems[{nodes[identifier][0]}]")
+            )
         if identifier is None or identifier in nodes:
             continue
         lms = _lms(r, item, path)
@@ -305,10 +308,6 @@ def _association(r: Reader, assoc, path: str, nodes: dict, parents: dict, doc_id
         sequence = assoc.get("sequenceNumber")
         sequence = sequence if isinstance(sequence, int) else math.inf
         parents[origin] = (None if destination == doc_id else destination, sequence, path)
-
-
-def _twice(code: str, other: str):
-    return _l("The code %(code)s is used twice (first at %(other)s).", code=code, other=other)
 
 
 def _natural(value) -> list:

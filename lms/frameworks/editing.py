@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from .. import versioning
 from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from . import services
-from .files import CODE_RE, KHMER_RE
 from .models import Competency, Framework
+from .reader import CODE_RE, KHMER_RE
+from .spec import LevelSpec, Text
 
 
 @dataclass
@@ -64,10 +67,10 @@ def _touch(framework: Framework) -> None:
 
 
 def save_competency(
-    actor, framework: Framework, data: NodeData, competency: Competency | None = None
+    actor, framework: Framework, data: NodeData, now, competency: Competency | None = None
 ) -> Competency:
     """Add a node under `data.parent_id`, or change one; codes stay unique in the framework."""
-    services.require_draft(framework)
+    versioning.require_draft(framework)
     if not CODE_RE.match(data.code or ""):
         raise DomainError(
             _l("A code has 1 to 40 letters, digits, dots, dashes or underscores."), "code"
@@ -117,13 +120,14 @@ def save_competency(
         "competency",
         competency.id,
         {"framework": framework.id, "code": data.code},
+        now=now,
     )
     return competency
 
 
-def move_competency(actor, framework: Framework, competency: Competency, step: int) -> None:
+def move_competency(actor, framework: Framework, competency: Competency, step: int, now) -> None:
     """Move a node up (-1) or down (+1) among its siblings."""
-    services.require_draft(framework)
+    versioning.require_draft(framework)
     siblings = _siblings(framework, competency.parent_id)
     index = siblings.index(competency)
     target = index + step
@@ -131,12 +135,14 @@ def move_competency(actor, framework: Framework, competency: Competency, step: i
         siblings[index], siblings[target] = siblings[target], siblings[index]
         _renumber(siblings)
         _touch(framework)
-        audit.record(actor, "competency.moved", "competency", competency.id, {"step": step})
+        audit.record(
+            actor, "competency.moved", "competency", competency.id, {"step": step}, now=now
+        )
 
 
-def delete_competency(actor, framework: Framework, competency: Competency) -> None:
+def delete_competency(actor, framework: Framework, competency: Competency, now) -> None:
     """Delete a node and everything under it."""
-    services.require_draft(framework)
+    versioning.require_draft(framework)
     gone = [competency, *_descendants(framework, competency)]
     parent_id = competency.parent_id
     for node in sorted(gone, key=lambda c: -c.depth):
@@ -150,26 +156,25 @@ def delete_competency(actor, framework: Framework, competency: Competency) -> No
         "competency",
         competency.id,
         {"framework": framework.id, "codes": [c.code for c in gone]},
+        now=now,
     )
 
 
 @dataclass
 class DetailsData:
-    title: object  # Text
-    description: object
-    authority: object
-    scale_title: object
-    level_titles: dict[int, object]  # level value -> Text
+    title: Text
+    description: Text
+    authority: Text
+    scale_title: Text
+    level_titles: dict[int, Text]  # level value -> its title
     proficient: int
-    effective_date: object = None
+    effective_date: date | None = None
     cadres: list[str] | None = None
 
 
-def save_details(actor, framework: Framework, data: DetailsData) -> None:
+def save_details(actor, framework: Framework, data: DetailsData, now) -> None:
     """Change a draft's titles, authority, scale wording and minimum proficient level."""
-    from .spec import LevelSpec
-
-    services.require_draft(framework)
+    versioning.require_draft(framework)
     spec = services.read_framework(framework)
     if data.proficient not in {lv.value for lv in spec.scale.levels}:
         raise DomainError(
@@ -195,4 +200,5 @@ def save_details(actor, framework: Framework, data: DetailsData) -> None:
         "framework",
         framework.id,
         {"code": framework.code, "version": framework.version},
+        now=now,
     )

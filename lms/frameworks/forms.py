@@ -11,6 +11,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields, optional_int
+from .editing import DetailsData, NodeData
+from .models import Framework
+from .spec import Text
+
+
+def text_of(form, name: str) -> Text:
+    """The Khmer and English fields `<name>_km` and `<name>_en` of a form, as one text."""
+    return Text(getattr(form, f"{name}_km").data or None, getattr(form, f"{name}_en").data or None)
 
 
 class CompetencyForm(TitleFields, DescriptionFields, Form):
@@ -21,6 +29,17 @@ class CompetencyForm(TitleFields, DescriptionFields, Form):
     )
     parent_id = SelectField(_l("Placed under"), coerce=optional_int, validators=[Optional()])
     critical = BooleanField(_l("Critical (life-saving, must be shown)"))
+
+    def node_data(self) -> NodeData:
+        return NodeData(
+            code=self.code.data,
+            title_km=self.title_km.data,
+            title_en=self.title_en.data,
+            description_km=self.description_km.data or None,
+            description_en=self.description_en.data or None,
+            critical=self.critical.data,
+            parent_id=self.parent_id.data,
+        )
 
 
 class LevelForm(Form):
@@ -51,3 +70,34 @@ class FrameworkDetailsForm(TitleFields, DescriptionFields, Form):
     )
     levels = FieldList(FormField(LevelForm))
     proficient = SelectField(_l("Minimum proficient level"), coerce=int)
+
+    TEXTS = ("title", "description", "authority", "scale_title")
+
+    @classmethod
+    def data_of(cls, framework: Framework) -> dict:
+        """The form's starting values: the draft as it is."""
+        data = {
+            f"{name}_{lang}": getattr(framework, f"{name}_{lang}")
+            for name in cls.TEXTS
+            for lang in ("km", "en")
+        }
+        data["effective_date"] = framework.effective_date
+        data["cadres"] = [c.code for c in framework.cadres]
+        data["proficient"] = framework.proficient_level
+        data["levels"] = [
+            {"value": lv.value, "title_km": lv.title_km, "title_en": lv.title_en}
+            for lv in framework.levels
+        ]
+        return data
+
+    def details(self) -> DetailsData:
+        return DetailsData(
+            title=text_of(self, "title"),
+            description=text_of(self, "description"),
+            authority=text_of(self, "authority"),
+            scale_title=text_of(self, "scale_title"),
+            proficient=self.proficient.data,
+            level_titles={int(entry.value.data): text_of(entry, "title") for entry in self.levels},
+            effective_date=self.effective_date.data,
+            cadres=list(self.cadres.data or []),
+        )

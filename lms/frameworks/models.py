@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import enum_column, utcnow
 from ..extensions import db
 from ..users.models import Cadre
-from .spec import Status
+from ..versioning import Publishable, Versioned
 
 framework_cadres = sa.Table(
     "framework_cadres",
@@ -20,17 +17,13 @@ framework_cadres = sa.Table(
 )
 
 
-class Framework(db.Model):
+class Framework(Versioned, Publishable, db.Model):
     """One version of a competency framework. Published versions never change."""
 
     __tablename__ = "frameworks"
-    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+    audit_type = "framework"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), index=True)
-    version: Mapped[int]
-    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
-    effective_date: Mapped[date | None]
     title_km: Mapped[str | None] = mapped_column(sa.Text)
     title_en: Mapped[str] = mapped_column(sa.Text)
     description_km: Mapped[str | None] = mapped_column(sa.Text)
@@ -40,9 +33,6 @@ class Framework(db.Model):
     scale_title_km: Mapped[str | None] = mapped_column(sa.Text)
     scale_title_en: Mapped[str | None] = mapped_column(sa.Text)
     proficient_level: Mapped[int]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_at: Mapped[datetime | None]
 
     cadres: Mapped[list[Cadre]] = relationship(secondary=framework_cadres, order_by="Cadre.code")
     levels: Mapped[list[ScaleLevel]] = relationship(

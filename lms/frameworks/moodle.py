@@ -19,7 +19,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..errors import RowError
-from .files import CODE_RE, MAX_DEPTH, LoadedFile, Reader
+from .files import MAX_DEPTH, LoadedFile
+from .reader import CODE_RE, Reader
 from .spec import CompetencySpec, FrameworkSpec, LevelSpec, ScaleSpec, Status, Text
 
 HEADER = (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit import services as audit
+from .. import versioning
 from ..errors import DomainError
 from ..extensions import db
 from ..users.models import Cadre
@@ -180,41 +180,18 @@ def read_framework(framework: Framework) -> FrameworkSpec:
 
 
 def find_framework(code: str, version: int) -> Framework | None:
-    return db.session.scalar(
-        sa.select(Framework).where(Framework.code == code, Framework.version == version)
-    )
+    """The framework version `version` of `code`, if it is stored."""
+    return versioning.find_version(Framework, code, version)
 
 
 def latest_versions(search: str | None = None, status: str | None = None) -> list[Framework]:
     """The newest version of each framework code, optionally filtered."""
-    newest = (
-        sa.select(Framework.code, sa.func.max(Framework.version).label("v"))
-        .group_by(Framework.code)
-        .subquery()
-    )
-    stmt = sa.select(Framework).join(
-        newest, sa.and_(Framework.code == newest.c.code, Framework.version == newest.c.v)
-    )
-    if search:
-        like = f"%{search}%"
-        stmt = stmt.where(
-            sa.or_(
-                Framework.code.ilike(like),
-                Framework.title_en.ilike(like),
-                Framework.title_km.like(like),
-            )
-        )
-    if status:
-        stmt = stmt.where(Framework.status == status)
-    return list(db.session.scalars(stmt.order_by(Framework.code)))
+    return versioning.latest_versions(Framework, search, status)
 
 
 def versions_of(code: str) -> list[Framework]:
-    return list(
-        db.session.scalars(
-            sa.select(Framework).where(Framework.code == code).order_by(Framework.version.desc())
-        )
-    )
+    """Every version of a framework code, newest first."""
+    return versioning.versions_of(Framework, code)
 
 
 # --- Versions and publishing -----------------------------------------------------------------
@@ -222,33 +199,16 @@ def versions_of(code: str) -> list[Framework]:
 
 def new_draft_version(actor, framework: Framework, now) -> Framework:
     """A new draft version copied from `framework` (published versions never change)."""
-    spec = read_framework(framework)
-    latest = db.session.scalar(
-        sa.select(sa.func.max(Framework.version)).where(Framework.code == framework.code)
-    )
-    spec.version = latest + 1
-    spec.status = Status.DRAFT
-    spec.effective_date = None
-    draft = write_framework(spec)
-    audit.record(
-        actor,
-        "framework.version_created",
-        "framework",
-        draft.id,
-        {"code": draft.code, "version": draft.version, "from": framework.version},
-        now=now,
-    )
-    return draft
 
+    def copy(version: int) -> Framework:
+        return write_framework(versioning.as_new_draft(read_framework(framework), version))
 
-def require_draft(framework: Framework) -> None:
-    if framework.status != Status.DRAFT:
-        raise DomainError(_l("Only a draft can be changed. Make a new version to edit it."))
+    return versioning.new_draft_version(actor, framework, now, copy)
 
 
 def publish_framework(actor, framework: Framework, now) -> None:
     """Publish a draft; every text needs Khmer first."""
-    require_draft(framework)
+    versioning.require_draft(framework)
     spec = read_framework(framework)
     missing = spec.missing_khmer()
     if missing:
@@ -258,31 +218,12 @@ def publish_framework(actor, framework: Framework, now) -> None:
                 list=", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
             )
         )
-    framework.status = Status.PUBLISHED
-    framework.published_at = now
-    framework.content_hash = content_hash(spec)
-    audit.record(
-        actor,
-        "framework.published",
-        "framework",
-        framework.id,
-        {"code": framework.code, "version": framework.version},
-        now=now,
-    )
+    versioning.publish(actor, framework, now, content_hash(spec))
 
 
 def retire_framework(actor, framework: Framework, now) -> None:
-    if framework.status != Status.PUBLISHED:
-        raise DomainError(_l("Only a published version can be retired."))
-    framework.status = Status.RETIRED
-    audit.record(
-        actor,
-        "framework.retired",
-        "framework",
-        framework.id,
-        {"code": framework.code, "version": framework.version},
-        now=now,
-    )
+    """Retire a published framework version."""
+    versioning.retire(actor, framework, now)
 
 
 # --- Differences between versions ------------------------------------------------------------

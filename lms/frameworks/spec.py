@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
-from ..enums import LabelledEnum
+from ..versioning import Status  # the status of a version; specs and models name it from here
 
 
 @dataclass(frozen=True)
@@ -24,12 +22,6 @@ class Text:
 
     def __bool__(self) -> bool:
         return bool(self.km or self.en)
-
-
-class Status(LabelledEnum):
-    DRAFT = "draft", _l("Draft"), "warn"
-    PUBLISHED = "published", _l("Published"), "ok"
-    RETIRED = "retired", _l("Retired"), "off"
 
 
 @dataclass

@@ -4,7 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from lms.auth.roles import Role
+from lms.curricula import importer
 from lms.curricula import services as curricula
+from lms.curricula.editing import edit
 from lms.curricula.services import UncoveredRequirements
 from lms.database import utcnow
 from lms.errors import DomainError
@@ -19,9 +21,9 @@ def test_published_versions_cannot_be_edited(loaded):
     framework, curriculum = loaded
     node = db.session.scalar(sa.select(Competency).where(Competency.code == "D2"))
     with pytest.raises(DomainError):
-        editing.save_competency(None, framework, editing.NodeData("D3", "ថ្មី", "New"))
+        editing.save_competency(None, framework, editing.NodeData("D3", "ថ្មី", "New"), utcnow())
     with pytest.raises(DomainError):
-        editing.delete_competency(None, framework, node)
+        editing.delete_competency(None, framework, node, utcnow())
     with pytest.raises(DomainError):
         curricula.publish_curriculum(None, curriculum, utcnow())
 
@@ -36,16 +38,22 @@ def test_new_version_edit_and_diff(loaded):
     d1 = db.session.scalar(
         sa.select(Competency).where(Competency.framework_id == draft.id, Competency.code == "D1")
     )
-    editing.save_competency(None, draft, editing.NodeData("D2.1", "ថ្មី", "New one", parent_id=d2.id))
     editing.save_competency(
-        None, draft, editing.NodeData("D2", "ដែនទីពីរ", "Domain 2", parent_id=d1.id), d2
+        None, draft, editing.NodeData("D2.1", "ថ្មី", "New one", parent_id=d2.id), utcnow()
+    )
+    editing.save_competency(
+        None,
+        draft,
+        editing.NodeData("D2", "ដែនទីពីរ", "Domain 2", parent_id=d1.id),
+        utcnow(),
+        d2,
     )
     leaf = db.session.scalar(
         sa.select(Competency).where(
             Competency.framework_id == draft.id, Competency.code == "D1.1.1"
         )
     )
-    editing.delete_competency(None, draft, leaf)
+    editing.delete_competency(None, draft, leaf, utcnow())
     db.session.commit()
     changes = frameworks.diff(
         frameworks.read_framework(framework), frameworks.read_framework(draft)
@@ -70,6 +78,7 @@ def test_a_node_cannot_move_under_itself(loaded):
             None,
             draft,
             editing.NodeData("D1", "ដែនទីមួយ", "Domain one", parent_id=nodes["D1.1.1"].id),
+            utcnow(),
             nodes["D1"],
         )
     assert refused.value.field == "parent_id"
@@ -79,7 +88,7 @@ def test_move_up_and_down(loaded):
     framework, _ = loaded
     draft = frameworks.new_draft_version(None, framework, utcnow())
     nodes = {c.code: c for c in frameworks.competencies_of(draft.id)}
-    editing.move_competency(None, draft, nodes["D2"], -1)
+    editing.move_competency(None, draft, nodes["D2"], -1, utcnow())
     roots = [c.code for c in frameworks.competencies_of(draft.id) if c.depth == 0]
     assert roots == ["D2", "D1"]
 
@@ -90,8 +99,6 @@ def test_publishing_a_curriculum_checks_coverage(loaded):
 
     def require_d2(spec):
         spec.required_competencies.append("D2")
-
-    from lms.curricula.editing import edit
 
     edit(None, draft, require_d2, "test", utcnow())
     with pytest.raises(UncoveredRequirements) as refused:
@@ -178,8 +185,6 @@ MOODLE = (
 
 
 def test_a_moodle_draft_is_published_once_it_has_khmer(client, login_as, app, tmp_path):
-    from lms.curricula import importer
-
     path = tmp_path / "moodle.csv"
     path.write_text(MOODLE, encoding="utf-8")
     importer.import_paths(None, [path], utcnow())

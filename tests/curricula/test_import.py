@@ -3,11 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
-from lms.curricula import exports, importer
+from lms.curricula import exports, files, importer
 from lms.curricula.models import Curriculum, Instrument, Question
 from lms.database import utcnow
 from lms.errors import ImportRejected
 from lms.extensions import db
+from lms.frameworks import services as frameworks
 from lms.frameworks.models import Competency, Framework
 from lms.frameworks.spec import Status
 
@@ -142,12 +143,9 @@ def test_yaml_round_trip_through_the_database(app, tmp_path):
 
 @pytest.mark.parametrize("fmt,suffix", [("moodle", "csv"), ("case", "json")])
 def test_interchange_round_trip_gives_the_same_tree(app, tmp_path, fmt, suffix):
-    from lms.curricula import files
-    from lms.frameworks import services
-
     fw = samples.write(tmp_path, "fw.yaml", samples.framework())
     _import(fw)
-    original = services.read_framework(services.find_framework("TST-FW", 1))
+    original = frameworks.read_framework(frameworks.find_framework("TST-FW", 1))
     text, _name = exports.export_text("TST-FW", None, fmt)
     samples.write(tmp_path, f"copy.{suffix}", text.replace("TST-FW", "TST-COPY"))
     loaded, errors = files.read_files([tmp_path / f"copy.{suffix}"])

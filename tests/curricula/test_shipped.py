@@ -1,7 +1,9 @@
 """The frameworks and curricula shipped in curricula/ stay valid and complete."""
 
 import sqlalchemy as sa
+import yaml
 
+from lms.config import ROOT
 from lms.curricula import services as curricula
 from lms.curricula.models import Curriculum
 from lms.demo import CURRICULA
@@ -38,8 +40,6 @@ def test_shipped_files_import_published_complete_and_bilingual(runner):
 
 
 def test_basic_emonc_covers_the_seven_signal_functions():
-    import yaml
-
     doc = yaml.safe_load((CURRICULA / "emonc-basic.yaml").read_text(encoding="utf-8"))
     stations = [i for i in doc["instruments"] if i["type"] == "osce"]
     assert len(stations) >= 7
@@ -47,8 +47,6 @@ def test_basic_emonc_covers_the_seven_signal_functions():
 
 
 def test_validate_and_import_take_folders(runner, tmp_path):
-    from lms.config import ROOT
-
     result = runner.invoke(args=["curricula", "validate", str(ROOT / "curricula") + "/"])
     assert result.exit_code == 0, result.output
     assert result.output.count("ok ") == 6

@@ -4,11 +4,14 @@ import io
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from lms.auth.roles import Role
+from lms.curricula import importer
 from lms.curricula.models import Curriculum
+from lms.database import utcnow
 from lms.extensions import db
-from lms.frameworks.models import Framework
+from lms.frameworks.models import Competency, Framework
 from lms.frameworks.spec import Status
 
 from ..conftest import count_queries, km
@@ -79,8 +82,6 @@ def test_search_in_both_scripts(client, login_as, loaded):
 
 
 def _grow(framework: Framework, n: int) -> None:
-    from lms.frameworks.models import Competency
-
     for i in range(n):
         db.session.add(
             Competency(
@@ -119,9 +120,6 @@ def test_curriculum_page_uses_a_fixed_number_of_statements(client, login_as, loa
 
 
 def test_coverage_flags_unassessed_required_competencies(client, login_as, app, tmp_path):
-    from lms.curricula import importer
-    from lms.database import utcnow
-
     doc = samples.curriculum(status="draft")
     doc["completion"]["required_competencies"].append("D2")
     paths = [
@@ -146,8 +144,6 @@ def test_coverage_flags_unassessed_required_competencies(client, login_as, app, 
 def test_upload_import_page(client, login_as, app):
     login_as(Role.ADMIN)
     client.set_cookie("lang", "en")
-    import yaml
-
     fw = yaml.safe_dump(samples.framework(), allow_unicode=True).encode()
     bad = samples.curriculum()
     bad["modules"][0]["outcomes"][0]["competencies"] = ["NOPE"]
