@@ -1,3 +1,7 @@
+"""The training forms: cohorts, enrolment, sessions and materials."""
+
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -9,10 +13,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form, optional_int
-from .models import CohortStatus, MaterialKind
+from ..forms import CheckboxListField, Form, choices, optional_int
+from ..i18n import localised
+from .models import Cohort, CohortStatus, MaterialKind
+from .services import CohortData
 
 
 class CohortForm(Form):
@@ -37,6 +44,38 @@ class CohortForm(Form):
     status = SelectField(_l("Status"), choices=CohortStatus.choices())
     instructor_ids = CheckboxListField(_l("Instructors"), coerce=int, validators=[Optional()])
 
+    def offer(self, curricula, venues, instructors) -> CohortForm:
+        """Fill the choices: curricula, venues (facilities) and instructors."""
+        self.curriculum_id.choices = [
+            SelectChoice(c.id, f"{c.code} v{c.version} {localised(c, 'title')}") for c in curricula
+        ]
+        self.venue_id.choices = choices(
+            ((f.id, f"{localised(f, 'name')} ({f.code})") for f in venues), "—"
+        )
+        self.instructor_ids.choices = [
+            SelectChoice(u.id, localised(u, "full_name")) for u in instructors
+        ]
+        return self
+
+    def show(self, cohort: Cohort) -> None:
+        """Show the cohort's instructors and status (the fields `obj=` cannot fill)."""
+        self.instructor_ids.data = [u.id for u in cohort.instructors]
+        self.status.data = cohort.status.value
+
+    def to_data(self) -> CohortData:
+        return CohortData(
+            code=self.code.data,
+            title_km=self.title_km.data,
+            title_en=self.title_en.data,
+            curriculum_id=self.curriculum_id.data,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            capacity=self.capacity.data,
+            status=CohortStatus(self.status.data),
+            venue_id=self.venue_id.data,
+            instructor_ids=list(self.instructor_ids.data or []),
+        )
+
 
 class EnrolForm(Form):
     trainee = StringField(
@@ -53,8 +92,21 @@ class ReasonForm(Form):
     )
 
 
-class SessionForm(Form):
+class ModuleField:
+    """A form mixin: one module of the cohort's curriculum."""
+
     module_id = SelectField(_l("Module"), coerce=int, validators=[DataRequired()])
+
+    def for_cohort(self, cohort: Cohort):
+        """Offer the modules of the cohort's curriculum."""
+        self.module_id.choices = [
+            SelectChoice(m.id, f"{m.code} {localised(m, 'title')}")
+            for m in cohort.curriculum.modules
+        ]
+        return self
+
+
+class SessionForm(ModuleField, Form):
     starts_at = DateTimeLocalField(
         _l("Starts at"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
     )
@@ -64,8 +116,7 @@ class SessionForm(Form):
     place = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)])
 
 
-class MaterialForm(Form):
-    module_id = SelectField(_l("Module"), coerce=int, validators=[DataRequired()])
+class MaterialForm(ModuleField, Form):
     title_km = StringField(
         _l("Title in Khmer"), validators=[DataRequired()], render_kw={"lang": "km"}
     )
@@ -83,3 +134,10 @@ class MaterialForm(Form):
     url = StringField(
         _l("Web address"), validators=[Optional(), Length(max=500)], render_kw={"inputmode": "url"}
     )
+
+    def chosen_file(self) -> tuple[str, bytes]:
+        """The uploaded file's name and bytes; an empty name when no file was chosen."""
+        upload = self.file.data
+        if not upload or not getattr(upload, "filename", ""):
+            return "", b""
+        return upload.filename, upload.read()

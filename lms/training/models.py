@@ -96,6 +96,16 @@ class Enrolment(db.Model):
         order_by="EnrolmentEvent.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_enrolled(self) -> bool:
+        """The trainee holds a place (has not only asked, been refused or withdrawn)."""
+        return self.status == EnrolmentStatus.ENROLLED
+
+    @property
+    def is_current(self) -> bool:
+        """Enrolled, or asked and waiting for an answer: what a withdrawal can end."""
+        return self.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.REQUESTED)
+
 
 class EnrolmentEvent(db.Model):
     """One change of an enrolment's status: who, when, from what to what, and why."""

@@ -25,12 +25,12 @@ def test_cohort_needs_a_published_curriculum_and_instructors(app, curriculum, in
         capacity=5,
     )
     with pytest.raises(DomainError) as refused:
-        services.save_cohort(None, data)
+        services.save_cohort(None, data, now=utcnow())
     assert refused.value.field == "end_date"
     data.end_date = clock.days(8)
     data.instructor_ids = [factories.user(roles=[Role.TRAINEE]).id]
     with pytest.raises(DomainError) as refused:
-        services.save_cohort(None, data)
+        services.save_cohort(None, data, now=utcnow())
     assert refused.value.field == "instructor_ids"
 
 
@@ -126,10 +126,14 @@ def test_attendance_percentage(cohort, instructor, curriculum):
     module = curriculum.modules[0].id
     now = datetime.combine(clock.days(2), time(12, 0))  # within the cohort's dates
     sessions = [
-        services.schedule_session(instructor, cohort, module, now - timedelta(days=d), 180, None)
+        services.schedule_session(
+            instructor, cohort, module, now - timedelta(days=d), 180, None, now=now
+        )
         for d in (3, 2, 1)
     ]
-    services.schedule_session(instructor, cohort, module, now + timedelta(days=1), 180, None)
+    services.schedule_session(
+        instructor, cohort, module, now + timedelta(days=1), 180, None, now=now
+    )
     a, b, c = (e.id for e in enrolments)
     services.mark_attendance(
         instructor,
@@ -148,7 +152,7 @@ def test_attendance_percentage(cohort, instructor, curriculum):
 
 def test_attendance_only_for_enrolled_trainees(cohort, instructor, curriculum):
     session = services.schedule_session(
-        instructor, cohort, curriculum.modules[0].id, utcnow(), 60, None
+        instructor, cohort, curriculum.modules[0].id, utcnow(), 60, None, now=utcnow()
     )
     outsider = services.request_to_join(factories.user(), cohort, utcnow())
     with pytest.raises(DomainError):
@@ -159,7 +163,7 @@ def test_attendance_only_for_enrolled_trainees(cohort, instructor, curriculum):
 
 def test_session_module_must_belong_to_the_curriculum(cohort, instructor):
     with pytest.raises(DomainError) as refused:
-        services.schedule_session(instructor, cohort, 999999, utcnow(), 60, None)
+        services.schedule_session(instructor, cohort, 999999, utcnow(), 60, None, now=utcnow())
     assert refused.value.field == "module_id"
 
 
@@ -168,9 +172,24 @@ def test_a_session_has_started_by_the_clock_in_phnom_penh(cohort, instructor, cu
     enrolment = services.enrol(instructor, cohort, factories.user(), utcnow())
     eight = datetime.combine(clock.days(6), time(8, 0))
     session = services.schedule_session(
-        instructor, cohort, curriculum.modules[0].id, eight, 180, None
+        instructor, cohort, curriculum.modules[0].id, eight, 180, None, now=utcnow()
     )
     now = datetime.combine(clock.days(6), time(1, 30))
     services.mark_attendance(instructor, session, {enrolment.id: AttendanceStatus.PRESENT}, now)
     summary = services.attendance_summary(cohort, now)
     assert (summary[enrolment.id].counted, summary[enrolment.id].percent) == (1, 100.0)
+
+
+def test_the_cohort_page_shows_each_user_what_is_theirs(cohort, instructor):
+    trainee, officer = factories.user(), factories.user(roles=[Role.OFFICER])
+    services.request_to_join(trainee, cohort, utcnow())
+    teacher = services.cohort_page(instructor, cohort, utcnow())
+    assert (teacher.manage, teacher.follows, teacher.may_join) == (True, True, False)
+    assert [e.trainee_id for e in teacher.requests] == [trainee.id] and teacher.listed == []
+    asked = services.cohort_page(trainee, cohort, utcnow())
+    assert (asked.manage, asked.follows, asked.may_join) == (False, False, False)
+    assert asked.own.is_current and not asked.reads_materials and asked.people == []
+    reader = services.cohort_page(officer, cohort, utcnow())
+    assert (reader.follows, reader.reads_materials, reader.may_join) == (True, True, False)
+    newcomer = services.cohort_page(factories.user(), cohort, utcnow())
+    assert newcomer.may_join and newcomer.own is None

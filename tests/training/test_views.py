@@ -1,6 +1,7 @@
 """Cohort pages for every role, materials, attendance, both languages, SQL counts."""
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,7 @@ from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services
 from lms.training.models import Attendance, AttendanceStatus, EnrolmentStatus, Material
+from lms.users.models import Sex
 
 from .. import clock, factories
 from ..conftest import count_queries, km
@@ -179,8 +181,6 @@ def test_enrolment_csv_page(client, login, cohort, instructor):
 
 
 def test_cohort_page_in_khmer_with_counts_by_sex(client, login, cohort, instructor):
-    from lms.users.models import Sex
-
     for sex in (Sex.FEMALE, Sex.FEMALE, Sex.MALE):
         services.enrol(instructor, cohort, factories.user(sex=sex), utcnow())
     db.session.commit()
@@ -204,8 +204,6 @@ def test_cohort_page_query_count_does_not_grow(client, login, make_cohort, instr
 
 
 def test_deleting_a_material_removes_its_file(client, login, cohort, instructor, curriculum, app):
-    from pathlib import Path
-
     login(instructor)
     client.post(
         f"/cohorts/{cohort.id}/materials/new",
@@ -238,3 +236,48 @@ def test_the_enrolment_template_is_a_csv_of_trainees(client, login_as, cohort):
     response = client.get(f"/cohorts/{cohort.id}/enrolments/template.csv")
     assert response.mimetype == "text/csv"
     assert response.get_data(as_text=True).splitlines() == ["\ufefftrainee", "sok.dara", "MW-0001"]
+
+
+def test_a_material_whose_file_is_gone_is_not_found(
+    client, login, cohort, instructor, curriculum, app
+):
+    login(instructor)
+    client.post(
+        f"/cohorts/{cohort.id}/materials/new",
+        data={
+            "module_id": curriculum.modules[0].id,
+            "title_km": "មេរៀន",
+            "title_en": "Lesson",
+            "kind": "file",
+            "file": (io.BytesIO(PDF), "lesson.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    material = db.session.query(Material).one()
+    (Path(app.config["UPLOAD_FOLDER"]) / "materials" / material.token).unlink()
+    assert client.get(f"/cohorts/{cohort.id}/materials/{material.id}").status_code == 404
+
+
+def test_ids_of_another_cohort_or_of_no_cohort_are_not_found(
+    client, login, login_as, make_cohort, cohort, instructor
+):
+    other = make_cohort(code="OTHER-1")
+    enrolment = services.enrol(instructor, other, factories.user(), utcnow())
+    db.session.commit()
+    login(instructor)
+    url = f"/cohorts/{cohort.id}/enrolments/{enrolment.id}/withdraw"
+    assert client.post(url).status_code == 404
+    client.post("/logout")
+    login_as(Role.ADMIN)
+    assert client.get("/cohorts/0/edit").status_code == 404
+
+
+def test_a_trainee_sees_the_join_button_of_an_open_cohort_until_asking(client, login, cohort):
+    trainee = factories.user()
+    db.session.commit()
+    login(trainee)
+    join = f'action="/cohorts/{cohort.id}/join"'
+    assert join in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    client.post(f"/cohorts/{cohort.id}/join")
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert join not in page and "/withdraw" in page
