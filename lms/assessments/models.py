@@ -91,6 +91,16 @@ class AssessmentRecord(db.Model):
             and (not self.needs_verification or self.verified_at is not None)
         )
 
+    @property
+    def awaits_verification(self) -> bool:
+        """Submitted and current, and still waiting for the second assessor it needs."""
+        return (
+            self.status == RecordStatus.SUBMITTED
+            and not self.superseded
+            and self.needs_verification
+            and self.verified_at is None
+        )
+
 
 class ChecklistMark(db.Model):
     __tablename__ = "checklist_marks"

@@ -21,11 +21,13 @@ from .models import TestAnswer, TestAttempt
 
 
 def _own(trainee, enrolment: Enrolment) -> None:
+    """Only the enrolled trainee takes their own tests."""
     if trainee.id != enrolment.trainee_id or enrolment.status != EnrolmentStatus.ENROLLED:
         raise Forbidden(_l("Only the enrolled trainee takes this test."))
 
 
 def attempts_of(enrolment: Enrolment, instrument: Instrument) -> list[TestAttempt]:
+    """The enrolment's attempts at one test, in order."""
     return attempts_by_enrolment([enrolment.id], instrument.id).get(
         (enrolment.id, instrument.id), []
     )
@@ -159,6 +161,7 @@ def submit_attempt(
 
 
 def online_results(enrolment_ids: list[int]) -> list[tuple[int, rules.Result]]:
+    """(enrolment id, result) for every submitted attempt of these enrolments."""
     return [
         (a.enrolment_id, rules.Result(a.instrument_id, a.submitted_at, bool(a.passed)))
         for a in db.session.scalars(

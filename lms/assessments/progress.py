@@ -40,6 +40,11 @@ class Progress:
     tests: list[tuple[Instrument, int, bool, bool]]  # instrument, attempts used, passed, open
     complete: bool
 
+    @property
+    def achieved(self) -> int:
+        """How many of the competencies shown are achieved."""
+        return sum(o.state == rules.CompetencyState.ACHIEVED for o in self.outcomes.values())
+
 
 def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
     """Competencies achieved and left, attendance, logbooks and tests for one enrolment."""

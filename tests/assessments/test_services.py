@@ -11,6 +11,8 @@ from lms.assessments import services as assessments
 from lms.assessments.models import AssessmentRecord, CaseRole, EntryStatus
 from lms.assessments.rules import CompetencyState, Mark
 from lms.auth.roles import Role
+from lms.curricula.importer import import_paths
+from lms.curricula.services import find_curriculum
 from lms.database import utcnow
 from lms.errors import DomainError, Forbidden
 from lms.extensions import db
@@ -18,6 +20,8 @@ from lms.frameworks.models import Competency
 from lms.training import services as training
 
 from .. import clock, factories
+from ..conftest import count_queries
+from ..curricula import samples
 
 
 @pytest.fixture
@@ -268,8 +272,6 @@ def test_competency_table_decides_from_counted_evidence(setting, instructor, cur
 
 
 def test_competency_table_queries_do_not_grow(setting, instructor, curriculum, make_cohort):
-    from ..conftest import count_queries
-
     enrolment, *_ = setting
     with count_queries() as one:
         assessments.competency_table(curriculum, [enrolment.id])
@@ -307,11 +309,6 @@ def test_submitted_records_are_counted_only_when_current(setting, instructor):
 def test_competency_table_lists_competencies_in_framework_order(app, tmp_path):
     """Competencies of different domains come domain by domain, not by their place within
     their own domain (D1.1, D1.2, D2.1 — not D1.1, D2.1, D1.2)."""
-    from lms.curricula.importer import import_paths
-    from lms.curricula.services import find_curriculum
-
-    from ..curricula import samples
-
     framework = samples.framework()
     domain_two = next(c for c in framework["competencies"] if c["code"] == "D2")
     domain_two["children"] = [{"code": "D2.1", "title": {"km": "សមត្ថភាពបី", "en": "Three"}}]
@@ -344,3 +341,24 @@ def test_a_case_seen_this_morning_in_phnom_penh_is_not_in_the_future(setting):
         datetime.combine(clock.today(), time(23, 30)),
     )
     assert entry.case_date == tomorrow
+
+
+def test_correcting_a_paper_score_needs_the_new_score(setting, instructor):
+    enrolment, *_rest, instruments = setting
+    record = assessments.save_paper_test(
+        instructor, enrolment, instruments["KT"], 70, clock.days(-3), None, utcnow()
+    )
+    with pytest.raises(DomainError) as refused:
+        assessments.correct(instructor, record, "typed the wrong score", utcnow())
+    assert refused.value.field == "score_percent" and not record.superseded
+
+
+def test_a_photo_whose_file_is_gone_is_not_found(setting, instructor, tmp_path):
+    enrolment, *_rest, instruments = setting
+    osce = instruments["OSCE-1"]
+    record = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce), True, utcnow()
+    )
+    assert assessments.photo_of(record, tmp_path) is None  # no photo
+    record.photo_token = "a" * 32
+    assert assessments.photo_of(record, tmp_path) is None  # no such file
