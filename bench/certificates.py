@@ -129,6 +129,7 @@ def main() -> None:
                     capacity=args.count,
                     status=CohortStatus.CLOSED,
                 ),
+                now=utcnow(),
             )
             db.session.commit()
             # Trainees, enrolments and one passed OSCE each, inserted in bulk.

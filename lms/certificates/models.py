@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..i18n import utc_moment
 from ..training.models import Enrolment
 from ..users.models import User
+from .snapshot import CertificateSnapshot
 
 
 class CertificateStatus(LabelledEnum):
@@ -115,8 +115,9 @@ class Certificate(db.Model):
     supersedes: Mapped[Certificate | None] = relationship(remote_side="Certificate.id")
 
     @property
-    def data(self) -> dict:
-        return json.loads(self.snapshot)
+    def data(self) -> CertificateSnapshot:
+        """What the certificate says, as issued (the stored snapshot, typed)."""
+        return CertificateSnapshot.from_json(self.snapshot)
 
     @hybrid_property
     def is_current(self) -> bool:
@@ -154,6 +155,10 @@ class Certificate(db.Model):
             cls.unexpired_on(day),
             sa.or_(cls.revoked_at.is_(None), cls.revoked_at >= day_ends),
         )
+
+    def expires_in(self, day: date) -> int | None:
+        """Days from `day` to the last day of validity (None: it does not expire)."""
+        return None if self.expires_on is None else (self.expires_on - day).days
 
     def status_on(self, day: date) -> CertificateStatus:
         """Computed from dates, never stored: revoked, superseded, expired or valid."""

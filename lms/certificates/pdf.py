@@ -2,10 +2,14 @@
 
 Khmer has no spaces between words and WeasyPrint does not find Khmer word boundaries itself,
 so every Khmer text is given zero-width spaces at ICU's line-break positions first.
+
+WeasyPrint is imported where it is first used: importing it takes about 1.5 s, which every
+application start and every command would otherwise pay, most of them drawing no PDF.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import gc
 import multiprocessing
@@ -19,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import icu
 import segno
 from flask import render_template
 
@@ -40,8 +45,6 @@ def _line_breaker():
     """One ICU break iterator per thread: they keep state and are costly to create."""
     breaker = getattr(_local, "breaker", None)
     if breaker is None:
-        import icu
-
         breaker = _local.breaker = icu.BreakIterator.createLineInstance(icu.Locale("km"))
     return breaker
 
@@ -160,6 +163,9 @@ def _stylesheet():
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    # Freed before interpreter shutdown: collected after WeasyPrint's C bindings are gone, its
+    # FreeType handles print a TypeError.
+    atexit.register(_stylesheet.cache_clear)
     css = CSS(
         string=stylesheet_source(),
         base_url=STYLESHEET.as_uri(),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import click
 from flask.cli import AppGroup
 
-from ..errors import DomainError
+from .. import web
 from ..i18n import local_today
+from ..setup import prepare_database
 from .generate import PASSWORD, Size, generate
 
 national_cli = AppGroup("national", help="A synthetic national dataset for load tests.")
@@ -34,15 +34,9 @@ def generate_command(seed: int, as_of, scale: float, password: str) -> None:
     """Migrate, then fill an empty database with 25 provinces, about 100 operational districts,
     1,300 facilities, 40,000 health workers, 2,000 cohorts, 150,000 enrolments, 2 million
     assessment records, 100,000 certificates and 8 rounds of quality assessments."""
-    from ..setup import prepare_database
-
     prepare_database()
     day: date = as_of.date() if as_of else local_today()
-    try:
-        counts = generate(seed, day, Size().scaled(scale), password, echo=click.echo)
-    except DomainError as error:
-        click.secho(str(error), fg="red", err=True)
-        sys.exit(1)
+    counts = web.command(lambda: generate(seed, day, Size().scaled(scale), password, click.echo))
     width = max(len(name) for name in counts)
     for name in sorted(counts):
         click.echo(f"  {name:<{width}} {counts[name]:>10,}")

@@ -22,7 +22,9 @@ from ..quality.files import TOOLS
 from ..quality.importer import import_tools
 from ..quality.models import QualityTool
 from ..users.models import User
+from .assessments import AssessmentBuilder
 from .bulk import Writer
+from .certificates import CertificateBuilder
 from .people import PeopleBuilder
 from .quality import QualityBuilder
 from .training import TrainingBuilder
@@ -83,14 +85,15 @@ def generate(
     training.cohorts(size.cohorts, size.enrolments)
     step("sessions and attendance")
     training.attendance()
+    assessments = AssessmentBuilder(writer, rng, as_of, training.groups)
     step(f"about {size.records:,} assessment records")
-    training.assessments(size.records, size.certificates)
+    graduated = assessments.records(size.records, size.certificates)
     step("logbooks of the running cohorts")
-    training.logbooks()
+    assessments.logbooks()
     step("certificates")
-    training.issue()
+    held = CertificateBuilder(writer, rng, as_of, country, training.groups).build(graduated)
     step(f"{size.rounds} quarterly rounds of quality assessments")
-    QualityBuilder(writer, rng, as_of, country, training.certificates).build(size.rounds)
+    QualityBuilder(writer, rng, as_of, country, held).build(size.rounds)
     writer.finish()
     step("committing")
     db.session.commit()

@@ -1,22 +1,19 @@
-"""Five years of training: cohorts, enrolments, sessions and attendance, assessment records,
-logbooks of the running cohorts, and the certificates their graduates hold."""
+"""Five years of training: cohorts of the published curricula in every province, their
+enrolments (and the requests and withdrawals among them), sessions and attendance. Assessment
+records are written by assessments.py, certificates by certificates.py."""
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from ..assessments.models import AssessmentRecord, ChecklistMark, LogbookEntry
-from ..certificates.models import Certificate, SerialCounter
-from ..certificates.services import DEFAULT_SETTINGS, add_months
+from ..certificates.snapshot import Competency
 from ..curricula.models import Curriculum, InstrumentType
 from ..extensions import db
-from ..i18n import local_date, local_moment
+from ..i18n import local_moment
 from ..training.models import (
     Attendance,
     Cohort,
@@ -25,7 +22,6 @@ from ..training.models import (
     EnrolmentEvent,
     cohort_instructors,
 )
-from ..users.models import Cadre
 from .bulk import Writer
 from .people import Country
 
@@ -49,7 +45,7 @@ class Course:
     hours: float
     cpd_credits: float
     validity_months: int | None
-    competencies: list[tuple[str, str, str]]
+    competencies: tuple[Competency, ...]
     instruments: list[tuple[int, str, bool, list[int], int | None]]  # id, type, 2nd, items, pass
     logbook: list[tuple[int, list[tuple[int, int]]]]  # instrument id, [(case type, min)]
 
@@ -89,9 +85,9 @@ def courses() -> list[Course]:
                 hours=round(hours, 1),
                 cpd_credits=c.cpd_credits,
                 validity_months=c.validity_months,
-                competencies=[
+                competencies=tuple(
                     (k.code, k.title_km or "", k.title_en) for k in c.required_competencies
-                ],
+                ),
                 instruments=[
                     (
                         i.id,
@@ -117,8 +113,6 @@ class TrainingBuilder:
     def __init__(self, writer: Writer, rng, as_of: date, now: datetime, country: Country):
         self.w, self.rng, self.as_of, self.now, self.c = writer, rng, as_of, now, country
         self.groups: list[Group] = []
-        self.graduated: set[int] = set()  # enrolment ids with every instrument passed
-        self.certificates: dict[int, list[tuple[str, date, date | None, date | None]]] = {}
 
     # --- Cohorts and enrolments -------------------------------------------------------------
 
@@ -287,346 +281,3 @@ class TrainingBuilder:
             ["session_id", "enrolment_id", "status", "marked_by_id", "marked_at"],
             marks,
         )
-
-    # --- Assessment records -----------------------------------------------------------------
-
-    def assessments(self, target: int, certificates: int) -> None:
-        """About `target` records; about `certificates` graduates among the closed cohorts."""
-        w, rng = self.w, self.rng
-        started = [g for g in self.groups if g.status in ("closed", "running")]
-        pairs = sum(
-            len(g.course.instruments) * sum(1 for _e, _t, s in g.enrolments if s == "enrolled")
-            for g in started
-        )
-        closed = sum(
-            1
-            for g in started
-            if g.status == "closed"
-            for _e, _t, s in g.enrolments
-            if s == "enrolled"
-        )
-        mean = max(1.0, target / max(pairs, 1))
-        success = min(0.97, certificates / max(closed, 1))
-        record_id = w.next_id(AssessmentRecord.__table__)
-        records, marks = [], []
-
-        def flush():
-            w.write(AssessmentRecord.__table__, RECORD_COLUMNS, records)
-            w.write(ChecklistMark.__table__, MARK_COLUMNS, marks)
-            records.clear()
-            marks.clear()
-
-        for g in started:
-            elapsed = (self.as_of - g.start).days + 1
-            share = 1.0 if g.status == "closed" else min(1.0, elapsed / g.course.days)
-            for e, _t, s in g.enrolments:
-                if s != "enrolled":
-                    continue
-                graduates = g.status == "closed" and rng.random() < success
-                for n, (iid, kind, second, items, pass_mark) in enumerate(g.course.instruments):
-                    if g.status == "running" and n >= len(g.course.instruments) * share:
-                        break
-                    attempts = max(
-                        1, int(mean) + (rng.random() < mean - int(mean)) + rng.choice((-1, 0, 1))
-                    )
-                    for k in range(attempts):
-                        final = k == attempts - 1
-                        passed = graduates if final else rng.random() < 0.4
-                        if final and not graduates and g.status == "closed":
-                            passed = rng.random() < 0.5 and n > 0
-                        day = min(
-                            g.end,
-                            self.as_of,
-                            g.start + timedelta(days=rng.randrange(g.course.days)),
-                        )
-                        at = datetime.combine(day, PHNOM_PENH_MORNING) + timedelta(
-                            minutes=rng.randrange(600)
-                        )
-                        assessor = g.instructors[k % len(g.instructors)]
-                        checklist = kind != InstrumentType.KNOWLEDGE_TEST.value
-                        verified = second and len(g.instructors) > 1
-                        records.append(
-                            (
-                                record_id,
-                                e,
-                                iid,
-                                "checklist" if checklist else "paper_test",
-                                "submitted",
-                                assessor,
-                                w.day(day),
-                                (rng.randint(3, 4) if passed else rng.randint(1, 2))
-                                if checklist
-                                else None,
-                                None
-                                if checklist
-                                else float(
-                                    rng.randint(pass_mark or 70, 100)
-                                    if passed
-                                    else rng.randint(30, (pass_mark or 70) - 1)
-                                ),
-                                (
-                                    float(rng.randint(85, 100))
-                                    if passed
-                                    else float(rng.randint(50, 79))
-                                )
-                                if checklist
-                                else None,
-                                w.flag(passed),
-                                w.flag(second),
-                                g.instructors[-1] if verified else None,
-                                w.moment(at + timedelta(hours=20)) if verified else None,
-                                w.flag(False),
-                                w.moment(at),
-                                w.moment(at),
-                            )
-                        )
-                        if g.status == "running" and checklist:
-                            for item in items:
-                                done = passed or rng.random() < 0.7
-                                marks.append((record_id, item, "done" if done else "not_done"))
-                        record_id += 1
-                if graduates:
-                    self.graduated.add(e)
-                if len(records) >= 100_000:
-                    flush()
-        flush()
-
-    def logbooks(self) -> None:
-        """Cases logged in running cohorts: most verified, a few waiting, one in fifty rejected."""
-        w, rng = self.w, self.rng
-        rows = []
-        for g in self.groups:
-            if g.status != "running" or not g.course.logbook:
-                continue
-            for e, _t, s in g.enrolments:
-                if s != "enrolled":
-                    continue
-                for iid, types in g.course.logbook:
-                    for case_type, minimum in types:
-                        for n in range(rng.randint(0, minimum)):
-                            day = min(
-                                self.as_of, g.start + timedelta(days=rng.randrange(g.course.days))
-                            )
-                            at = datetime.combine(day, PHNOM_PENH_MORNING) + timedelta(hours=8)
-                            roll = rng.random()
-                            state = (
-                                "verified"
-                                if roll < 0.85
-                                else "pending"
-                                if roll < 0.98
-                                else "rejected"
-                            )
-                            reviewed = state != "pending"
-                            rows.append(
-                                (
-                                    e,
-                                    iid,
-                                    case_type,
-                                    w.day(day),
-                                    g.venue,
-                                    f"C{e}-{case_type}-{n}",
-                                    rng.choice(
-                                        ("observed", "assisted", "performed", "independent")
-                                    ),
-                                    state,
-                                    w.moment(at),
-                                    g.instructors[0] if reviewed else None,
-                                    w.moment(at + timedelta(hours=4)) if reviewed else None,
-                                )
-                            )
-        w.write(
-            LogbookEntry.__table__,
-            [
-                "enrolment_id",
-                "instrument_id",
-                "case_type_id",
-                "case_date",
-                "facility_id",
-                "reference",
-                "role",
-                "status",
-                "created_at",
-                "reviewed_by_id",
-                "reviewed_at",
-            ],
-            rows,
-        )
-
-    # --- Certificates -----------------------------------------------------------------------
-
-    def issue(self) -> None:
-        """Certificates for the graduates, in issue order: a later one of the same curriculum
-        renews the holder's earlier one; a few are revoked, a few re-issued corrected."""
-        w, rng, c = self.w, self.rng, self.c
-        people = {p.id: p for p in c.workers}
-        cadre_names = {
-            code: (km, en)
-            for code, km, en in db.session.execute(
-                sa.select(Cadre.code, Cadre.name_km, Cadre.name_en)
-            )
-        }
-        issued = []
-        for g in self.groups:
-            if g.status != "closed":
-                continue
-            for e, t, _s in g.enrolments:
-                if e in self.graduated:
-                    day = g.end + timedelta(days=rng.randint(5, 45))
-                    if day <= self.as_of:
-                        issued.append((day, e, t, g))
-        issued.sort(key=lambda row: (row[0], row[1]))
-        counters: dict[tuple[str, int], int] = {}
-        current: dict[tuple[int, str], int] = {}  # (holder, curriculum) -> row index
-        rows = []
-        cert_id = w.next_id(Certificate.__table__)
-        end_of_day = datetime.combine(self.as_of, time.max)
-        for day, e, t, g in issued:
-            course, holder = g.course, people[t]
-            key = (course.code, day.year)
-            counters[key] = counters.get(key, 0) + 1
-            expires = add_months(day, course.validity_months) if course.validity_months else None
-            created = datetime.combine(day, PHNOM_PENH_MORNING) + timedelta(hours=2)
-            cadre_km, cadre_en = cadre_names[holder.cadre]
-            snapshot = {
-                "holder_km": f"{holder.family_km} {holder.given_km}",
-                "holder_en": f"{holder.family_en} {holder.given_en}",
-                "family_name_en": holder.family_en,
-                "family_name_km": holder.family_km,
-                "cadre_km": cadre_km,
-                "cadre_en": cadre_en,
-                "licence": holder.licence or "",
-                "curriculum_code": course.code,
-                "curriculum_version": course.version,
-                "curriculum_km": course.title_km,
-                "curriculum_en": course.title_en,
-                "hours": course.hours,
-                "cpd_credits": course.cpd_credits,
-                "competencies": course.competencies,
-                "issued_on": day.isoformat(),
-                "expires_on": expires.isoformat() if expires else None,
-                **DEFAULT_SETTINGS,
-            }
-            row = {
-                "id": cert_id,
-                "serial": f"{course.code}-{day.year}-{counters[key]:05d}",
-                "code": _code(rng),
-                "kind": "original",
-                "enrolment": e,
-                "holder": t,
-                "curriculum": course.id,
-                "issued_on": day,
-                "expires_on": expires,
-                "snapshot": snapshot,
-                "by": c.officers[g.province],
-                "created": created,
-                "supersedes": None,
-                "superseded_at": None,
-                "revoked_at": None,
-                "reason": None,
-            }
-            previous = current.get((t, course.code))
-            if previous is not None:
-                rows[previous]["superseded_at"] = created
-                row["kind"], row["supersedes"] = "renewal", rows[previous]["id"]
-            current[t, course.code] = len(rows)
-            rows.append(row)
-            cert_id += 1
-            roll = rng.random()
-            if roll < 0.006:
-                revoked = created + timedelta(days=rng.randint(10, 300))
-                reason = rng.choice(("issued_in_error", "assessment_invalid", "misconduct"))
-                if revoked <= end_of_day:  # a revocation still to come is not in the data
-                    row["revoked_at"], row["reason"] = revoked, reason
-                    del current[t, course.code]
-            elif roll < 0.009:  # a misspelt name, corrected
-                fixed = dict(row, id=cert_id, serial=row["serial"] + "-A", code=_code(rng))
-                fixed.update(
-                    kind="correction", supersedes=row["id"], created=created + timedelta(days=3)
-                )
-                row["superseded_at"] = fixed["created"]
-                current[t, course.code] = len(rows)
-                rows.append(fixed)
-                cert_id += 1
-        for row in rows:
-            revoked = local_date(row["revoked_at"]) if row["revoked_at"] else None
-            self.certificates.setdefault(row["holder"], []).append(
-                (row["snapshot"]["curriculum_code"], row["issued_on"], row["expires_on"], revoked)
-            )
-        w.write(
-            Certificate.__table__,
-            [
-                "id",
-                "serial",
-                "verification_code",
-                "kind",
-                "enrolment_id",
-                "holder_id",
-                "curriculum_id",
-                "issued_on",
-                "expires_on",
-                "snapshot",
-                "issued_by_id",
-                "created_at",
-                "supersedes_id",
-                "superseded_at",
-                "revoked_at",
-                "revoked_by_id",
-                "revocation_reason",
-                "revocation_note",
-            ],
-            (
-                (
-                    r["id"],
-                    r["serial"],
-                    r["code"],
-                    r["kind"],
-                    r["enrolment"],
-                    r["holder"],
-                    r["curriculum"],
-                    w.day(r["issued_on"]),
-                    w.day(r["expires_on"]),
-                    json.dumps(r["snapshot"], ensure_ascii=False),
-                    r["by"],
-                    w.moment(r["created"]),
-                    r["supersedes"],
-                    w.moment(r["superseded_at"]),
-                    w.moment(r["revoked_at"]),
-                    r["by"] if r["revoked_at"] else None,
-                    r["reason"],
-                    "Found in the national audit" if r["revoked_at"] else None,
-                )
-                for r in rows
-            ),
-        )
-        w.write(
-            SerialCounter.__table__,
-            ["prefix", "year", "last_number"],
-            ((code, year, n) for (code, year), n in sorted(counters.items())),
-        )
-
-
-RECORD_COLUMNS = [
-    "id",
-    "enrolment_id",
-    "instrument_id",
-    "method",
-    "status",
-    "assessor_id",
-    "assessed_on",
-    "overall_rating",
-    "score_percent",
-    "share_percent",
-    "passed",
-    "needs_verification",
-    "verified_by_id",
-    "verified_at",
-    "superseded",
-    "created_at",
-    "submitted_at",
-]
-MARK_COLUMNS = ["record_id", "item_id", "mark"]
-
-
-def _code(rng) -> str:
-    """A verification code shaped like `secrets.token_urlsafe(24)`, drawn from the seed."""
-    return base64.urlsafe_b64encode(rng.getrandbits(192).to_bytes(24, "big")).decode().rstrip("=")

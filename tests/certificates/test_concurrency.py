@@ -12,6 +12,7 @@ from lms.certificates.models import Certificate
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
+from lms.training.models import CohortStatus, Enrolment
 
 from .. import factories
 
@@ -56,8 +57,6 @@ def test_parallel_issues_for_one_enrolment_make_one_certificate(app, graduates):
 def test_parallel_issues_for_many_enrolments_get_gapless_serials(
     app, cohort, instructor, curriculum
 ):
-    from lms.training.models import CohortStatus
-
     cohort.capacity = 20
     ids = []
     for n in range(6):
@@ -70,8 +69,6 @@ def test_parallel_issues_for_many_enrolments_get_gapless_serials(
     folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
 
     def issue(n):
-        from lms.training.models import Enrolment
-
         certificates.issue(
             None, db.session.get(Enrolment, ids[n]), utcnow(), folder, "http://localhost"
         )

@@ -7,18 +7,26 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+import segno
 import sqlalchemy as sa
 from pypdf import PdfReader
 
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
+from lms.certificates import pdf
 from lms.certificates import services as certificates
-from lms.certificates.models import CertificateStatus, RevocationReason
-from lms.certificates.services import add_months
+from lms.certificates.models import Certificate, CertificateStatus, IssueKind, RevocationReason
+from lms.certificates.pdf import fetcher, khmer_breaks
+from lms.certificates.services import add_months, issuing
+from lms.curricula import importer
+from lms.curricula.services import find_curriculum
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.training import services as training
+from lms.training.models import CohortStatus
 
 from .. import clock, factories
+from ..curricula import samples
 
 NOW = clock.now()  # the suite's clock (tests/clock.py)
 YEAR = NOW.year
@@ -36,8 +44,6 @@ def test_eligibility_explains_every_unmet_condition(graduates, cohort):
 
 
 def test_open_cohort_is_not_eligible(graduates, cohort):
-    from lms.training.models import CohortStatus
-
     cohort.status = CohortStatus.RUNNING
     reasons = certificates.check_eligibility(graduates[0], NOW).reasons
     assert [r.code for r in reasons] == ["cohort_open"]
@@ -80,8 +86,6 @@ def test_serials_are_gapless_per_curriculum_and_year(graduates, folder):
 
 
 def test_ineligible_enrolment_is_refused_and_nothing_written(graduates, folder):
-    from lms.certificates.models import Certificate
-
     with pytest.raises(certificates.NotEligible):
         certificates.issue(None, graduates[2], NOW, folder, BASE)
     db.session.rollback()
@@ -100,7 +104,6 @@ def test_snapshot_does_not_follow_later_renames(graduates, folder):
 
 
 def test_expiry_from_curriculum_validity_and_status_from_dates(graduates, folder):
-
     certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
     expiry = add_months(NOW.date(), 24)
     assert certificate.expires_on == expiry
@@ -129,8 +132,6 @@ def test_lookup_by_serial_and_family_name(graduates, folder):
 
 
 def test_khmer_is_marked_for_line_breaks():
-    from lms.certificates.pdf import khmer_breaks
-
     marked = khmer_breaks("ការថែទាំសម្ភពបន្ទាន់ និងទារកទើបនឹងកើត")
     assert "\u200b" in marked and marked.replace("\u200b", "") == (
         "ការថែទាំសម្ភពបន្ទាន់ និងទារកទើបនឹងកើត"
@@ -139,8 +140,6 @@ def test_khmer_is_marked_for_line_breaks():
 
 
 def test_the_renderer_fetches_nothing_outside(app):
-    from lms.certificates.pdf import fetcher
-
     for url in (
         "file:///etc/passwd",
         "http://169.254.169.254/",
@@ -154,20 +153,11 @@ def test_the_renderer_fetches_nothing_outside(app):
 def test_completing_the_refresher_renews_the_certificate(
     graduates, folder, curriculum, instructor, tmp_path
 ):
-    from lms.certificates.models import IssueKind
-    from lms.curricula import importer
-    from lms.training import services as training
-    from lms.training.models import CohortStatus
-
-    from ..curricula import samples
-
     keo = graduates[0]
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
     curriculum.renewed_by = "TST-REF"
     refresher_doc = samples.curriculum(code="TST-REF", type="refresher")
     importer.import_paths(None, [samples.write(tmp_path, "ref.yaml", refresher_doc)], NOW)
-    from lms.curricula.services import find_curriculum
-
     refresher = find_curriculum("TST-REF", 1)
     later = datetime.combine(add_months(NOW.date(), 21) + timedelta(days=10), NOW.time())
     cohort = training.save_cohort(
@@ -182,6 +172,7 @@ def test_completing_the_refresher_renews_the_certificate(
             capacity=5,
             instructor_ids=[instructor.id],
         ),
+        now=NOW,
     )
     enrolment = training.enrol(instructor, cohort, keo.trainee, NOW)
     factories.complete(instructor, keo.trainee, enrolment, refresher)
@@ -202,7 +193,7 @@ def test_bulk_issue_renders_in_worker_processes_with_the_same_result(
 ):
     """Large cohorts render their PDFs in a process pool; what is stored and audited is the
     same as issuing one by one."""
-    monkeypatch.setattr(certificates, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(issuing, "PARALLEL_FROM", 2)
     result = certificates.bulk_issue(None, cohort, NOW, folder, BASE, workers=2)
     db.session.commit()
 
@@ -226,15 +217,6 @@ def test_bulk_issue_renders_in_worker_processes_with_the_same_result(
 
 def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
     """The trainee completes another curriculum worth `credits` CPD credits, ending on `end`."""
-    from datetime import timedelta
-
-    from lms.curricula import importer
-    from lms.curricula.services import find_curriculum
-    from lms.training import services as training
-    from lms.training.models import CohortStatus
-
-    from ..curricula import samples
-
     doc = samples.curriculum(code=code, type="cpd", cpd_credits=credits)
     importer.import_paths(None, [samples.write(tmp_path, f"{code}.yaml", doc)], NOW)
     other = find_curriculum(code, 1)
@@ -250,6 +232,7 @@ def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
             capacity=5,
             instructor_ids=[instructor.id],
         ),
+        now=NOW,
     )
     enrolment = training.enrol(instructor, cohort, trainee, NOW)
     factories.complete(instructor, trainee, enrolment, other)
@@ -260,8 +243,6 @@ def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
 def test_renewal_on_cpd_credits_earned_after_issue(
     graduates, curriculum, instructor, folder, tmp_path
 ):
-    from lms.certificates.models import IssueKind
-
     keo = graduates[0]
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
     assert certificates.cpd_renewal(first, NOW) is None  # the curriculum does not say so
@@ -315,8 +296,6 @@ def test_renewal_on_cpd_credits_earned_after_issue(
 
 
 def test_pdf_qr_code_is_the_verification_address_drawn_sharp(graduates, folder):
-    import segno
-
     certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
     reader = PdfReader(io.BytesIO(certificates.stored_pdf(certificate, folder)))
     (picture,) = reader.pages[0].images
@@ -344,8 +323,6 @@ def test_the_template_uses_only_elements_its_user_agent_stylesheet_declares(grad
     # The certificate replaces WeasyPrint's stylesheet for all of HTML with pdf-ua.css, which
     # declares the few elements pdf.html uses; an element added without a rule there would
     # render with the wrong display (a <p> inline, a <ul> without bullets).
-    from lms.certificates import pdf
-
     certificate, _ = certificates.issue(None, graduates[0], NOW, folder, BASE)
     html = pdf.certificate_html(certificates.pdf_context(certificate, BASE))
     used = {tag.lower() for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)}

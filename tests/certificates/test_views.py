@@ -1,25 +1,29 @@
 """Certificates through the browser: officers, holders, and anyone verifying."""
 
 import io
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from lms import i18n
 from lms.auth.roles import Role
+from lms.certificates import routes
 from lms.certificates import services as certificates
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, RevocationReason
 from lms.database import utcnow
 from lms.extensions import db
+from lms.training import services as training
+from lms.training.models import CohortStatus
 
 from .. import clock, factories
-from ..conftest import km
+from ..conftest import count_queries, km
+from .test_services import _complete_other_course
 
 
 @pytest.fixture
 def issued(graduates, app):
-    from pathlib import Path
-
     folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
     certificate, _ = certificates.issue(
         None, graduates[0], utcnow(), folder, app.config["LMS_BASE_URL"]
@@ -108,8 +112,6 @@ def test_revocation_shows_on_the_public_page_at_once(client, login_as, issued):
 
 
 def test_downloads_return_the_exact_stored_bytes(client, login, issued, graduates, app):
-    from pathlib import Path
-
     login(graduates[0].trainee)
     stored = certificates.stored_pdf(issued, Path(app.config["UPLOAD_FOLDER"]) / "certificates")
     response = client.get(f"/certificates/{issued.id}/pdf")
@@ -155,8 +157,6 @@ def test_registry_access_and_csv(client, login_as, issued, role, status):
 def test_names_with_markup_are_escaped_on_pages_and_in_the_pdf(
     client, login_as, graduates, app, cohort
 ):
-    from pathlib import Path
-
     trainee = graduates[1].trainee
     trainee.given_name_en = "<script>alert(1)</script>"
     db.session.commit()
@@ -196,8 +196,6 @@ def test_corrected_reissue_keeps_the_serial_and_supersedes(client, login_as, iss
 
 
 def test_registry_filters_expiring_and_province(client, login_as, issued):
-    from datetime import timedelta
-
     login_as(Role.OFFICER)
     assert issued.serial not in client.get("/certificates?expiring=1").get_data(as_text=True)
     issued.expires_on = utcnow().date() + timedelta(days=30)
@@ -261,8 +259,6 @@ def test_settings_are_printed_on_new_certificates_only(client, login_as, graduat
         },
     )
     assert response.status_code == 302
-    from pathlib import Path
-
     certificate, _ = certificates.issue(
         None,
         graduates[1],
@@ -277,10 +273,6 @@ def test_settings_are_printed_on_new_certificates_only(client, login_as, graduat
 def test_certificate_page_renews_on_cpd_credits(
     client, login_as, issued, curriculum, instructor, tmp_path
 ):
-    from datetime import date, timedelta
-
-    from .test_services import _complete_other_course
-
     today = utcnow().date()
     issued.issued_on = today - timedelta(days=400)
     curriculum.renewal_cpd_credits = 10
@@ -321,11 +313,6 @@ def test_trainee_cannot_renew(client, login_as, issued, curriculum):
 def test_cohort_eligibility_page_queries_do_not_grow(
     client, login_as, graduates, cohort, instructor, curriculum
 ):
-    from lms.training import services as training
-    from lms.training.models import CohortStatus
-
-    from ..conftest import count_queries
-
     login_as(Role.OFFICER)
     client.get(f"/certificates/cohorts/{cohort.id}")  # reads the curriculum's structure once
     with count_queries() as three:
@@ -344,10 +331,6 @@ def test_cohort_eligibility_page_queries_do_not_grow(
 
 
 def test_a_cached_verification_page_follows_a_revocation_at_once(client, issued):
-    from lms.certificates.models import RevocationReason
-
-    from ..conftest import count_queries
-
     url = f"/verify/{issued.verification_code}"
     client.set_cookie("lang", "en")
     first = client.get(url)
@@ -368,10 +351,6 @@ def test_a_cached_verification_page_follows_a_revocation_at_once(client, issued)
 
 def test_status_and_revocation_dates_are_the_day_in_phnom_penh(client, issued, monkeypatch):
     # 23:30 UTC on the expiry day is 06:30 the next morning in Cambodia: already expired there.
-    from datetime import datetime, time
-
-    from lms import i18n
-    from lms.certificates import routes
 
     moment = datetime.combine(issued.expires_on, time(23, 30))
     monkeypatch.setattr(i18n, "utcnow", lambda: moment)
@@ -382,3 +361,16 @@ def test_status_and_revocation_dates_are_the_day_in_phnom_penh(client, issued, m
     db.session.commit()
     data = client.get(f"/verify/{issued.verification_code}.json").get_json()
     assert data["revoked_on"] == date.fromordinal(issued.expires_on.toordinal() + 1).isoformat()
+
+
+def test_issuing_to_an_ineligible_trainee_says_why(client, login_as, graduates, cohort):
+    login_as(Role.OFFICER)
+    client.set_cookie("lang", "en")
+    issue = "/certificates/cohorts/{}/enrolments/{}/issue"
+    response = client.post(issue.format(cohort.id, graduates[2].id), follow_redirects=True)
+    assert response.request.path == f"/certificates/cohorts/{cohort.id}"
+    reasons = "Required competencies are not all achieved.; The logbook is not complete."
+    assert f"Not eligible: {reasons}" in response.get_data(as_text=True)
+    # An enrolment under another cohort's address is not found there.
+    assert client.post(issue.format(cohort.id + 1, graduates[0].id)).status_code == 404
+    assert db.session.query(Certificate).count() == 0

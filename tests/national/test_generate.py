@@ -12,6 +12,7 @@ from lms.extensions import db
 from lms.national.generate import PASSWORD, Size, generate
 from lms.orgunits.models import Facility, OperationalDistrict
 from lms.quality.models import QualityAssessment
+from lms.setup import prepare_database
 from lms.training.models import Cohort, Enrolment
 from lms.users.models import StaffAssignment, User, UserRole
 
@@ -94,8 +95,6 @@ def test_the_same_seed_gives_the_same_data(dataset, tmp_path):
     first = fingerprint()
     other = make_app(f"sqlite:///{tmp_path / 'again.sqlite3'}", UPLOAD_FOLDER=str(tmp_path))
     with other.app_context():
-        from lms.setup import prepare_database
-
         prepare_database()
         generate(7, AS_OF, SMALL, echo=lambda _line: None)
         assert fingerprint() == first

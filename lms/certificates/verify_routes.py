@@ -1,0 +1,81 @@
+"""Public verification: anyone checks a certificate from its QR code's address or by serial
+number and family name. Rate limited per address; no login."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from .. import web
+from ..auth.access import public
+from ..extensions import limiter
+from ..i18n import current_language, local_today
+from ..paging import LRUCache
+from . import services
+from .forms import LookupForm
+from .routes import bp
+
+
+def _rate_limit():
+    return current_app.config["LMS_VERIFY_RATE_LIMIT"]
+
+
+# Rendered verification pages for visitors who are not logged in, per process, keyed by
+# everything they show that can change (the certificate's state, the day, the language).
+_pages = LRUCache(2048)
+
+
+@bp.route("/verify/<code>")
+@public
+@limiter.limit(_rate_limit)
+def verify(code: str):
+    today = local_today()
+    # Only the plain address is kept: a query string would make endless variants of one page.
+    cacheable = not (session or request.query_string or current_user.is_authenticated)
+    if cacheable:
+        state = web.found_or_404(services.verification_state(code))
+        key = (code, current_language(), today, state)
+        page = _pages.get(key)
+        if page is not None:
+            return page
+    certificate = web.found_or_404(services.by_code(code))
+    page = render_template(
+        "certificates/verify.html",
+        c=services.public_record(certificate, today),
+        dates={
+            "issued": certificate.issued_on,
+            "expires": certificate.expires_on,
+            "revoked": certificate.revoked_at,
+        },
+        status=certificate.status_on(today),
+        reason=certificate.revocation_reason,
+    )
+    if cacheable and not session:  # rendering set nothing in the session (no flash, no token)
+        _pages.put(key, page)
+    return page
+
+
+@bp.route("/verify/<code>.json")
+@public
+@limiter.limit(_rate_limit)
+def verify_json(code: str):
+    certificate = services.by_code(code)
+    if certificate is None:
+        return jsonify({"error": "not_found"}), 404
+    return jsonify(services.public_record(certificate, local_today()))
+
+
+@bp.route("/verify")
+@public
+@limiter.limit(_rate_limit)
+def lookup():
+    form = LookupForm(request.args)
+    not_found = False
+    if request.args and form.validate():
+        certificate = services.by_serial_and_family_name(form.serial.data, form.family_name.data)
+        if certificate is not None:
+            return redirect(url_for("certificates.verify", code=certificate.verification_code))
+        not_found = True
+    return render_template("certificates/lookup.html", form=form, not_found=not_found), (
+        404 if not_found else 200
+    )
