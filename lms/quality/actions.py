@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
@@ -21,8 +22,19 @@ from .models import (
     QualityAssessment,
     QualityIndicator,
 )
-from .results import indicator_results
+from .results import failing_results
 from .services import require_assessor
+
+
+def staff_of(facility_id: int) -> list[User]:
+    """The active people whose facility this is, by family name: who may be responsible."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.facility_id == facility_id, User.active.is_(True))
+            .order_by(User.family_name_en)
+        )
+    )
 
 
 @dataclass
@@ -40,7 +52,7 @@ def add_action(actor, assessment: QualityAssessment, data: ActionData, now: date
     require_assessor(actor, assessment.facility)
     if assessment.status == AssessmentStatus.DRAFT:
         raise DomainError(_l("Plan actions once the assessment is submitted."))
-    failing = {r.indicator.id: r.indicator for r in indicator_results(assessment) if r.failing}
+    failing = {r.indicator.id: r.indicator for r in failing_results(assessment)}
     indicator: QualityIndicator | None = failing.get(data.indicator_id)
     if indicator is None:
         raise DomainError(_l("Choose one of this assessment's failing indicators."), "indicator_id")

@@ -9,8 +9,10 @@ import click
 from flask.cli import AppGroup
 
 from .. import web
+from ..database import utcnow
 from ..datafiles import PATHS, YAML, expand
 from .files import TOOLS, read_tool_files
+from .importer import import_tools
 
 quality_cli = AppGroup("quality", help="Facility quality assessment tools as files.")
 
@@ -47,9 +49,6 @@ def validate(paths):
 @click.argument("paths", nargs=-1, type=PATHS)
 def import_command(paths):
     """Import tool files into the database: all of them, or none when any has a problem."""
-    from ..database import utcnow
-    from .importer import import_tools
-
     paths = _paths(paths)
     done = web.command(lambda: import_tools(None, paths, utcnow()), failure="nothing was imported")
     for item in done:

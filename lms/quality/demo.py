@@ -4,7 +4,7 @@ a health centre, and validated assessments in earlier rounds so scorecards show 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -38,9 +38,9 @@ EARLIER = (
 )
 
 
-def _rounds(today: date) -> list:
+def _rounds(now) -> list:
     """The current quarter and the two before it."""
-    return [services.save_round(None, data, None) for data in services.quarters(today, 3)]
+    return [services.save_round(None, data, now) for data in services.quarters(local_date(now), 3)]
 
 
 def _met(facility: str, indicator: str, round_code: str, share: float) -> bool:
@@ -73,7 +73,7 @@ def _answers(assessment, share: float) -> dict[int, AnswerInput]:
 def load(now) -> None:
     """Add the demo quality data (the caller commits)."""
     import_tools(None, in_folder(TOOLS), now)
-    rounds = _rounds(local_date(now))
+    rounds = _rounds(now)
     people = {
         u.username: u
         for u in db.session.scalars(

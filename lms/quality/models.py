@@ -274,6 +274,16 @@ class QualityAssessment(db.Model):
     def editable(self) -> bool:
         return self.status == AssessmentStatus.DRAFT and self.superseded_at is None
 
+    @property
+    def is_current_result(self) -> bool:
+        """Validated and not replaced by a correction: the facility's result in its round."""
+        return self.status == AssessmentStatus.VALIDATED and self.superseded_at is None
+
+    @property
+    def below_pass_mark(self) -> bool:
+        """Scored below its tool version's pass mark."""
+        return self.overall_score is not None and self.overall_score < self.tool.pass_percent
+
 
 class Answer(LabelledEnum):
     YES = "yes", _l("Yes")
@@ -339,3 +349,14 @@ class ImprovementAction(db.Model):
     indicator: Mapped[QualityIndicator] = relationship()
     responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
     reviewed_round: Mapped[AssessmentRound | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Not done or dropped yet."""
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    def tone_on(self, day: date) -> str:
+        """The badge tone of its status on `day`: done is "ok", open past its due date "bad"."""
+        if self.status == ActionStatus.DONE:
+            return "ok"
+        return "bad" if self.is_open and self.due_on < day else "neutral"

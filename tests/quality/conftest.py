@@ -8,11 +8,15 @@ import pytest
 import yaml
 
 from lms.auth.roles import Role
+from lms.certificates.models import Certificate
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.quality import actions, importer, results
 from lms.quality import services as quality
+from lms.quality.models import QualityTool
+from lms.quality.services import AnswerInput, applicable, load_tool
+from lms.training.models import Cohort, Enrolment, EnrolmentStatus
 
 from .. import clock, factories
 
@@ -139,8 +143,6 @@ def write_tool(tmp_path, name="tool.yaml", data=None) -> object:
 def tool(curriculum, tmp_path):
     importer.import_tools(None, [write_tool(tmp_path)], utcnow())
     db.session.commit()
-    from lms.quality.models import QualityTool
-
     return db.session.query(QualityTool).filter_by(code="QA-T").one()
 
 
@@ -182,8 +184,6 @@ def validator(app):
 
 def answer_all(assessor, assessment, choice="yes", number=90):
     """Answer every answered indicator of the sample tool."""
-    from lms.quality.services import AnswerInput, applicable, load_tool
-
     tool = load_tool(assessment.tool_id)
     given = {}
     for domain in applicable(tool, assessment.facility.type.value):
@@ -201,9 +201,6 @@ def answer_all(assessor, assessment, choice="yes", number=90):
 
 def certify(person, curriculum, issued, expires=None, revoked=None):
     """A certificate row for `person` (no PDF: only its dates matter here)."""
-    from lms.certificates.models import Certificate
-    from lms.training.models import Cohort, Enrolment, EnrolmentStatus
-
     cohort = db.session.query(Cohort).first()
     enrolment = Enrolment(
         cohort_id=cohort.id, trainee_id=person.id, status=EnrolmentStatus.ENROLLED

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace as NS
 
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_date, local_today
 from lms.quality import computed
+from lms.quality.spec import Computation
 from lms.users import services as users
 from lms.users.models import StaffAssignment
 
@@ -87,10 +89,6 @@ def test_certificates_valid_on_the_day(cohort, curriculum):
 
 
 def test_count_and_share_split_by_sex():
-    from types import SimpleNamespace as NS
-
-    from lms.quality.spec import Computation
-
     staff = [
         computed.StaffMember(1, "MIDWIFE", "female"),
         computed.StaffMember(2, "MIDWIFE", "female"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from lms.database import utcnow
+from lms.demo import load_curricula
 from lms.errors import ImportRejected
 from lms.extensions import db
 from lms.quality import importer
@@ -55,8 +57,6 @@ def test_indicator_mistakes(change, field):
     first.update(change)
     for key in [k for k, v in first.items() if v is None]:
         del first[key]
-    import yaml
-
     _tool, errors = read_tool_text(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
     assert field in [e.field for e in errors], [str(e) for e in errors]
 
@@ -64,8 +64,6 @@ def test_indicator_mistakes(change, field):
 def test_partial_threshold_on_the_wrong_side():
     data = tool_data()
     data["domains"][0]["indicators"][2]["thresholds"] = {"met": 50, "partial": 80}
-    import yaml
-
     _tool, errors = read_tool_text(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
     assert [e.field for e in errors] == ["domains[0].indicators[2].thresholds.partial"]
 
@@ -130,8 +128,6 @@ def test_the_cli_refuses_a_bad_file(runner, tmp_path):
 
 
 def test_the_shipped_tools_validate_and_import(app, runner):
-    from lms.demo import load_curricula
-
     paths = sorted(TOOLS.glob("*.yaml"))
     assert len(paths) >= 2
     result = runner.invoke(args=["quality", "validate"])
@@ -149,16 +145,12 @@ def test_the_shipped_tools_validate_and_import(app, runner):
 
 
 def test_critical_indicators_need_a_cap():
-    import yaml
-
     data = tool_data(scoring={"pass_percent": 70})
     _tool, errors = read_tool_text(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
     assert [e.field for e in errors] == ["scoring"]
 
 
 def test_tool_commands_take_folders(app, runner, tmp_path):
-    from lms.demo import load_curricula
-
     result = runner.invoke(args=["quality", "validate", str(TOOLS)])
     assert result.exit_code == 0, result.output
     assert result.output.count("ok ") == len(list(TOOLS.glob("*.yaml")))

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import local_today
+from lms.i18n import format_number, local_today
+from lms.quality import services
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
 from lms.training.models import Enrolment
 from lms.users.models import Sex
@@ -54,8 +55,6 @@ def urls(scene):
 def test_role_table(client, login_as, scene, role):
     user = login_as(role)
     if role == Role.QUALITY_ASSESSOR:
-        from lms.quality import services
-
         services.set_scopes(None, user, [scene["hc"].province_id], [], utcnow())
         db.session.commit()
     for lang in ("en", "km"):
@@ -241,8 +240,6 @@ def test_league_csv(client, login_as, scene):
 
 
 def test_league_page_in_khmer_uses_khmer_digits(client, login_as, scene):
-    from lms.i18n import format_number
-
     login_as(Role.ADMIN)
     client.set_cookie("lang", "km")
     html = client.get(f"/quality/league?province={scene['hc'].province_id}").get_data(as_text=True)
