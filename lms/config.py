@@ -86,6 +86,7 @@ def from_environment() -> dict:
         "UPLOAD_FOLDER": os.environ.get("LMS_UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         "MAX_CONTENT_LENGTH": _int("LMS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         "LMS_PROXY_COUNT": _int("LMS_PROXY_COUNT", 0),
+        "LMS_PAGE_SIZE": _int("LMS_PAGE_SIZE", DEFAULTS["LMS_PAGE_SIZE"]),
         "SESSION_COOKIE_SECURE": secure,
         "LMS_HSTS": secure,
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE", "memory://"),

@@ -1,10 +1,27 @@
-"""Pages: one page of a long list (for the pagination macro), and a small cache of rendered
-pages."""
+"""Pages: how long a page is, one page of a long list (for the pagination macro), and a small
+cache of rendered pages."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+
+from flask import current_app
+
+# Far past the end of any list, and an OFFSET every database takes.
+MAX_PAGE = 1_000_000
+
+
+def page_number(value: int | None) -> int:
+    """A page number read from the URL, made safe to query with: 1 when it is missing or below
+    1, never past MAX_PAGE (a page past a list's end is empty)."""
+    return min(max(value or 1, 1), MAX_PAGE)
+
+
+def page_size(scale: int = 1) -> int:
+    """How many rows a list shows per page: `LMS_PAGE_SIZE` from the configuration, times
+    `scale` for lists of short rows (operational districts show twice as many)."""
+    return current_app.config["LMS_PAGE_SIZE"] * scale
 
 
 class Page:

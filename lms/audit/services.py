@@ -94,6 +94,18 @@ def record(
     return event
 
 
+def events_for(object_type: str, object_id, limit: int = 20) -> list[AuditEvent]:
+    """The newest `limit` events about one object, newest first (an object's history)."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 @dataclass
 class ChainCheck:
     ok: bool

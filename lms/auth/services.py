@@ -34,6 +34,7 @@ class ThrottleState:
 
 
 def normalise_login(login: str) -> str:
+    """A login as typed, compared the way accounts store it (stripped, small letters)."""
     return (login or "").strip().lower()
 
 
@@ -56,6 +57,7 @@ def throttle_state(login: str, ip: str | None, now: datetime) -> ThrottleState:
 
 
 def find_user_by_login(login: str) -> User | None:
+    """The account whose login name or email address this is, or None."""
     login = normalise_login(login)
     if not login:
         return None
@@ -125,6 +127,7 @@ def end_session(token: str | None) -> None:
 
 
 def end_all_sessions(user_id: int) -> None:
+    """Delete every session of the user: each browser must log in again."""
     db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user_id))
 
 

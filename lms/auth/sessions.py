@@ -7,12 +7,14 @@ cookie logs nobody in.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..database import utcnow
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from . import services
 
 SESSION_KEY = "sid"
@@ -46,27 +48,42 @@ def load_user(user_id: str):
 
 
 def log_in(user) -> None:
-    """Start a fresh session for `user`: a new token, and nothing kept from before."""
+    """Start a fresh session for `user`: a new token, and nothing kept from before (the
+    caller commits)."""
     session.clear()
     token = services.start_session(user, request.remote_addr, request.user_agent.string, utcnow())
-    db.session.commit()
     session[SESSION_KEY] = token
     session.permanent = True
     login_user(user)
 
 
 def log_out() -> None:
+    """End this browser's session (the caller commits)."""
     services.end_session(session.get(SESSION_KEY))
-    db.session.commit()
     logout_user()
     session.clear()
 
 
 def restart_session(user) -> None:
-    """After a password change: the old token is gone; this browser gets a new one."""
+    """After a password change: the old token is gone; this browser gets a new one (the
+    caller commits)."""
     token = services.start_session(user, request.remote_addr, request.user_agent.string, utcnow())
-    db.session.commit()
     session[SESSION_KEY] = token
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
+            return target
+    return url_for("main.home")
 
 
 def require_password_change():

@@ -1,17 +1,18 @@
 """The home page, the language switcher, one's own account and the health check."""
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import web
 from ..auth.access import login_required, public
 from ..auth.roles import Role
-from ..auth.routes import safe_next
-from ..extensions import csrf, db
+from ..auth.sessions import safe_next
+from ..extensions import csrf
 from ..i18n import LANGUAGE_COOKIE
 from ..navigation import Link, Panel, nav_items, panels_for, register_panel
 from ..users import services as users
+from . import services
 
 bp = Blueprint("main", __name__)
 
@@ -66,8 +67,7 @@ def set_language():
             httponly=True,
         )
         if current_user.is_authenticated:
-            users.set_preferred_language(current_user, language)
-            db.session.commit()
+            web.run(lambda: users.set_preferred_language(current_user, language))
     return response
 
 
@@ -76,10 +76,6 @@ def set_language():
 def health():
     """For load balancers and monitoring: 200 while this server reaches its database, 503
     when it does not. It reads nothing else, sets no session and is not rate limited."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("health check: the database does not answer")
+    if not services.database_answers():
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}

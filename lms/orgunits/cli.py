@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import web
+from ..database import utcnow
 from . import services as orgunits
 
 CSV_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -15,8 +16,10 @@ facilities_cli = AppGroup("facilities", help="Health facilities.")
 districts_cli = AppGroup("districts", help="Operational districts.")
 
 
-def _import(run, path: Path) -> None:
-    result = web.command(lambda: run(None, path.read_bytes(), source=str(path)), source=str(path))
+def _import(importer, path: Path) -> None:
+    result = web.command(
+        lambda: importer(None, path.read_bytes(), utcnow(), source=str(path)), source=str(path)
+    )
     click.echo(f"{result.created} created, {result.updated} updated.")
 
 

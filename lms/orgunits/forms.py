@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form, choices, optional_int
+from ..forms import FilterForm, Form, choices, optional_int
 from .models import FacilityType
 
 
@@ -26,10 +28,7 @@ class FacilityForm(Form):
     active = BooleanField(_l("Active"), default=True)
 
 
-class FacilityFilterForm(Form):
-    class Meta:
-        csrf = False
-
+class FacilityFilterForm(FilterForm):
     q = StringField(
         _l("Search"),
         validators=[Optional(), Length(max=100)],

@@ -1,15 +1,15 @@
 """Provinces, operational districts and facilities."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import web
 from ..auth.access import roles_required
 from ..auth.roles import Role
-from ..errors import DomainError, ImportRejected
-from ..extensions import db
-from ..forms import CsvImportForm, apply_error, choices
+from ..database import utcnow
+from ..forms import CsvImportForm, choices
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from . import services
@@ -19,8 +19,8 @@ from .models import Facility, FacilityType, OperationalDistrict
 bp = Blueprint("orgunits", __name__)
 admin_only = roles_required(Role.ADMIN)
 # Officers and quality assessors look facilities up; only administrators change them.
-readers = roles_required(Role.ADMIN, Role.OFFICER, Role.QUALITY_ASSESSOR)
 READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.QUALITY_ASSESSOR})
+readers = roles_required(*READERS)
 
 register_nav(NavItem(_l("Facilities"), "orgunits.list_facilities", READERS, order=70))
 register_panel(
@@ -48,6 +48,10 @@ def _province_choices(blank=False):
     )
 
 
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
 @bp.route("/provinces")
 @readers
 def list_provinces():
@@ -59,21 +63,35 @@ def list_provinces():
 def list_facilities():
     filters = FacilityFilterForm(request.args)
     filters.province.choices = _province_choices(blank=True)
-    filters.validate()
+    filters.read()
     stmt = services.facility_query(
         filters.q.data, filters.province.data, None, filters.type.data or None
     )
-    page = db.paginate(
-        stmt, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
+    return render_template(
+        "orgunits/facilities.html",
+        page=services.facilities_page(stmt, _page_number()),
+        filters=filters,
+        can_edit=services.may_change_places(current_user),
     )
-    return render_template("orgunits/facilities.html", page=page, filters=filters)
+
+
+def _facility_data(form: FacilityForm) -> services.FacilityData:
+    return services.FacilityData(
+        code=form.code.data,
+        name_km=form.name_km.data,
+        name_en=form.name_en.data,
+        type=FacilityType(form.type.data),
+        province_id=form.province_id.data,
+        district_id=form.district_id.data,
+        active=form.active.data,
+    )
 
 
 @bp.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
 @bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_facility(facility_id):
-    facility = (db.session.get(Facility, facility_id) or abort(404)) if facility_id else None
+    facility = web.get_or_404(Facility, facility_id) if facility_id is not None else None
     form = FacilityForm(obj=facility)
     form.province_id.choices = _province_choices()
     form.district_id.choices = choices(
@@ -81,43 +99,38 @@ def edit_facility(facility_id):
     )
     if facility is not None and request.method == "GET":
         form.type.data = facility.type.value
-    if form.validate_on_submit():
-        data = services.FacilityData(
-            code=form.code.data,
-            name_km=form.name_km.data,
-            name_en=form.name_en.data,
-            type=FacilityType(form.type.data),
-            province_id=form.province_id.data,
-            district_id=form.district_id.data,
-            active=form.active.data,
-        )
-        try:
-            services.save_facility(current_user, data, facility)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The facility was saved."), "success")
-            return redirect(url_for("orgunits.list_facilities"))
+    if form.validate_on_submit() and web.run(
+        lambda: services.save_facility(current_user, _facility_data(form), utcnow(), facility),
+        form=form,
+        success=_("The facility was saved."),
+    ):
+        return redirect(url_for("orgunits.list_facilities"))
     return render_template("orgunits/facility_form.html", form=form, facility=facility)
 
 
 @bp.route("/districts")
 @readers
 def list_districts():
-    province_id = request.args.get("province", type=int)
-    page = db.paginate(
-        services.district_query(province_id),
-        page=request.args.get("page", 1, type=int),
-        per_page=100,
-        error_out=False,
-    )
+    provinces = services.provinces()
+    province_id = web.id_arg(request.args, "province")
+    if province_id not in {p.id for p in provinces}:
+        province_id = None  # an unknown province filters nothing
     return render_template(
         "orgunits/districts.html",
-        page=page,
-        provinces=services.provinces(),
+        page=services.districts_page(province_id, _page_number()),
+        provinces=provinces,
         province_id=province_id,
+        can_edit=services.may_change_places(current_user),
+    )
+
+
+def _district_data(form: DistrictForm) -> services.DistrictData:
+    return services.DistrictData(
+        code=form.code.data,
+        province_id=form.province_id.data,
+        name_km=form.name_km.data,
+        name_en=form.name_en.data,
+        active=form.active.data,
     )
 
 
@@ -125,28 +138,15 @@ def list_districts():
 @bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_district(district_id):
-    district = (
-        (db.session.get(OperationalDistrict, district_id) or abort(404)) if district_id else None
-    )
+    district = web.get_or_404(OperationalDistrict, district_id) if district_id is not None else None
     form = DistrictForm(obj=district)
     form.province_id.choices = _province_choices()
-    if form.validate_on_submit():
-        data = services.DistrictData(
-            code=form.code.data,
-            province_id=form.province_id.data,
-            name_km=form.name_km.data,
-            name_en=form.name_en.data,
-            active=form.active.data,
-        )
-        try:
-            services.save_district(current_user, data, district)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The operational district was saved."), "success")
-            return redirect(url_for("orgunits.list_districts"))
+    if form.validate_on_submit() and web.run(
+        lambda: services.save_district(current_user, _district_data(form), utcnow(), district),
+        form=form,
+        success=_("The operational district was saved."),
+    ):
+        return redirect(url_for("orgunits.list_districts"))
     return render_template("orgunits/district_form.html", form=form, district=district)
 
 
@@ -154,32 +154,31 @@ IMPORTS = {
     "facilities": (
         services.import_facilities,
         services.FACILITY_COLUMNS,
-        ("district_code", "active"),
+        services.FACILITY_OPTIONAL,
     ),
-    "districts": (services.import_districts, services.DISTRICT_COLUMNS, ("active",)),
+    "districts": (
+        services.import_districts,
+        services.DISTRICT_COLUMNS,
+        services.DISTRICT_OPTIONAL,
+    ),
 }
 
 
 @bp.route("/<any(facilities, districts):kind>/import", methods=["GET", "POST"])
 @admin_only
 def import_units(kind):
-    run, required, optional = IMPORTS[kind]
+    importer, required, optional = IMPORTS[kind]
     form = CsvImportForm()
-    errors, result = [], None
+    done = None
     if form.validate_on_submit():
-        try:
-            result = run(current_user, form.file.data.read())
-        except ImportRejected as rejected:
-            db.session.rollback()
-            errors = rejected.errors
-        else:
-            db.session.commit()
+        done = web.run(lambda: importer(current_user, form.file.data.read(), utcnow()), form=form)
+    errors = done.rows if done is not None else []
     return render_template(
         "orgunits/import.html",
         form=form,
         kind=kind,
         errors=errors,
-        result=result,
+        result=done.value if done else None,
         required=required,
         optional=optional,
         types=list(FacilityType),

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -11,8 +13,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..auth.roles import Role
-from ..forms import CheckboxListField, Form, choices, optional_int
+from ..forms import CheckboxListField, FilterForm, Form, choices, optional_int
+from ..i18n import localised
 from .models import Sex
+from .services import LANGUAGE_NAMES
 
 
 class UserForm(Form):
@@ -55,7 +59,7 @@ class UserForm(Form):
     facility_id = SelectField(_l("Workplace"), coerce=optional_int, validators=[Optional()])
     preferred_language = SelectField(
         _l("Preferred language"),
-        choices=choices((("km", "ខ្មែរ"), ("en", "English")), _l("As chosen in the browser")),
+        choices=choices(LANGUAGE_NAMES.items(), _l("As chosen in the browser")),
         validators=[Optional()],
     )
     roles = CheckboxListField(
@@ -65,8 +69,6 @@ class UserForm(Form):
     )
 
     def set_choices(self, cadres, councils, facilities) -> None:
-        from ..i18n import localised
-
         self.cadre_id.choices = choices(((c.id, localised(c, "name")) for c in cadres), "—")
         self.council_id.choices = choices(((c.id, localised(c, "name")) for c in councils), "—")
         self.facility_id.choices = choices(
@@ -74,10 +76,7 @@ class UserForm(Form):
         )
 
 
-class UserFilterForm(Form):
-    class Meta:
-        csrf = False
-
+class UserFilterForm(FilterForm):
     q = StringField(
         _l("Search"),
         validators=[Optional(), Length(max=100)],

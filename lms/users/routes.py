@@ -1,19 +1,17 @@
 """Administration of users and cadres."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import csvio
-from ..audit.models import AuditEvent
+from .. import csvio, web
+from ..audit import services as audit
 from ..auth.access import roles_required
 from ..auth.roles import Role
 from ..database import utcnow
-from ..errors import DomainError, ImportRejected
-from ..extensions import db
-from ..forms import CsvImportForm, apply_error, choices
+from ..forms import CsvImportForm, choices
+from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
 from . import services
@@ -38,10 +36,6 @@ register_panel(
         order=90,
     )
 )
-
-
-def _get_user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
 
 
 def _user_form(obj=None) -> UserForm:
@@ -76,21 +70,21 @@ def _user_data(form: UserForm) -> services.UserData:
     )
 
 
+def _temporary_password(user: User, password: str, created: bool):
+    return render_template(
+        "users/temporary_password.html", user=user, password=password, created=created
+    )
+
+
 @bp.route("/users")
 @admin_only
 def list_users():
-    filters = UserFilterForm(request.args)
-    filters.validate()
+    filters = UserFilterForm(request.args).read()
     status = {"active": True, "inactive": False}.get(filters.status.data)
     stmt = services.user_query(
         filters.q.data, filters.role.data or None, None, filters.sex.data or None, status
     )
-    page = db.paginate(
-        services.listing(stmt),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
+    page = services.users_page(stmt, request.args.get("page", 1, type=int))
     return render_template(
         "users/list.html", page=page, filters=filters, by_sex=services.count_by_sex(stmt)
     )
@@ -101,123 +95,88 @@ def list_users():
 def create_user():
     form = _user_form()
     if form.validate_on_submit():
-        try:
-            user, temporary = services.create_user(current_user, _user_data(form), utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            return render_template(
-                "users/temporary_password.html", user=user, password=temporary, created=True
-            )
+        done = web.run(
+            lambda: services.create_user(current_user, _user_data(form), utcnow()), form=form
+        )
+        if done:
+            user, temporary = done.value
+            return _temporary_password(user, temporary, created=True)
     return render_template("users/form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>")
 @admin_only
 def show_user(user_id: int):
-    user = _get_user(user_id)
-    history = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
-        .order_by(AuditEvent.id.desc())
-        .limit(20)
-    ).all()
-    return render_template("users/show.html", user=user, history=history)
+    user = web.get_or_404(User, user_id)
+    return render_template(
+        "users/show.html",
+        user=user,
+        history=audit.events_for("user", user.id),
+        language=services.language_name(user),
+    )
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
-    user = _get_user(user_id)
+    user = web.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, _user_data(form), utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("users.show_user", user_id=user.id))
+    if form.validate_on_submit() and web.run(
+        lambda: services.update_user(current_user, user, _user_data(form), utcnow()),
+        form=form,
+        success=_("The changes were saved."),
+    ):
+        return redirect(url_for("users.show_user", user_id=user.id))
     return render_template("users/form.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_only
 def set_user_active(user_id: int):
-    user = _get_user(user_id)
+    user = web.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(current_user, user, active, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("The account was activated.") if active else _("The account was deactivated."),
-            "success",
-        )
-    return redirect(url_for("users.show_user", user_id=user_id))
+    return web.act(
+        lambda: services.set_active(current_user, user, active, utcnow()),
+        url_for("users.show_user", user_id=user_id),
+        _("The account was activated.") if active else _("The account was deactivated."),
+    )
 
 
 @bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
 @admin_only
 def reset_user_password(user_id: int):
-    user = _get_user(user_id)
-    temporary = services.reset_password(current_user, user, utcnow())
-    db.session.commit()
-    return render_template(
-        "users/temporary_password.html", user=user, password=temporary, created=False
-    )
+    user = web.get_or_404(User, user_id)
+    done = web.run(lambda: services.reset_password(current_user, user, utcnow()))
+    if not done:
+        return redirect(url_for("users.show_user", user_id=user.id))
+    return _temporary_password(user, done.value, created=False)
 
 
 @bp.route("/users/import", methods=["GET", "POST"])
 @admin_only
 def import_users():
     form = CsvImportForm()
-    errors, created = [], None
+    done = None
     if form.validate_on_submit():
-        try:
-            created = services.import_users(current_user, form.file.data.read(), utcnow())
-        except ImportRejected as rejected:
-            db.session.rollback()
-            errors = rejected.errors
-        else:
-            db.session.commit()
-    status = 422 if errors else 200
+        done = web.run(
+            lambda: services.import_users(current_user, form.file.data.read(), utcnow()),
+            form=form,
+        )
+    errors = done.rows if done is not None else []
     return render_template(
         "users/import.html",
         form=form,
         errors=errors,
-        created=created,
+        created=done.value if done else None,
         columns=services.USER_COLUMNS + services.USER_OPTIONAL,
-    ), status
+    ), 422 if errors else 200
 
 
 @bp.route("/users/import/template.csv")
 @admin_only
 def user_import_template():
-    example = {
-        "username": "sok.dara",
-        "family_name_km": "សុខ",
-        "given_name_km": "ដារា",
-        "family_name_en": "SOK",
-        "given_name_en": "Dara",
-        "sex": "female",
-        "email": "dara@example.org",
-        "date_of_birth": "1990-05-01",
-        "phone": "012345678",
-        "cadre": "MIDWIFE",
-        "licence_number": "MW-0001",
-        "roles": "trainee",
-        "language": "km",
-    }
-    header = [*services.USER_COLUMNS, *services.USER_OPTIONAL]
-    return csvio.csv_response("users-template.csv", header, [[example.get(c, "") for c in header]])
+    header, rows = services.import_template()
+    return csvio.csv_response("users-template.csv", header, rows)
 
 
 @bp.route("/cadres")
@@ -227,8 +186,6 @@ def list_cadres():
 
 
 def _cadre_form(obj=None) -> CadreForm:
-    from ..i18n import localised
-
     form = CadreForm(obj=obj)
     form.council_id.choices = choices(
         ((c.id, localised(c, "name")) for c in services.councils()), "—"
@@ -236,29 +193,28 @@ def _cadre_form(obj=None) -> CadreForm:
     return form
 
 
+def _cadre_data(form: CadreForm) -> services.CadreData:
+    return services.CadreData(
+        code=form.code.data,
+        name_km=form.name_km.data,
+        name_en=form.name_en.data,
+        council_id=form.council_id.data,
+        active=form.active.data,
+    )
+
+
 @bp.route("/cadres/new", methods=["GET", "POST"], defaults={"cadre_id": None})
 @bp.route("/cadres/<int:cadre_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_cadre(cadre_id):
-    cadre = (db.session.get(Cadre, cadre_id) or abort(404)) if cadre_id else None
+    cadre = web.get_or_404(Cadre, cadre_id) if cadre_id is not None else None
     form = _cadre_form(cadre)
-    if form.validate_on_submit():
-        data = services.CadreData(
-            code=form.code.data,
-            name_km=form.name_km.data,
-            name_en=form.name_en.data,
-            council_id=form.council_id.data,
-            active=form.active.data,
-        )
-        try:
-            services.save_cadre(current_user, data, cadre)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The cadre was saved."), "success")
-            return redirect(url_for("users.list_cadres"))
+    if form.validate_on_submit() and web.run(
+        lambda: services.save_cadre(current_user, _cadre_data(form), utcnow(), cadre),
+        form=form,
+        success=_("The cadre was saved."),
+    ):
+        return redirect(url_for("users.list_cadres"))
     return render_template("users/cadre_form.html", form=form, cadre=cadre)
 
 
@@ -271,22 +227,19 @@ def list_councils():
 @bp.route("/councils/<int:council_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_council(council_id: int):
-    council = db.session.get(Council, council_id) or abort(404)
+    council = web.get_or_404(Council, council_id)
     form = CouncilForm(obj=council)
-    if form.validate_on_submit():
-        try:
-            services.save_council(
-                current_user,
-                council,
-                form.name_km.data,
-                form.name_en.data,
-                form.licence_cycle_years.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The council was saved."), "success")
-            return redirect(url_for("users.list_councils"))
+    if form.validate_on_submit() and web.run(
+        lambda: services.save_council(
+            current_user,
+            council,
+            form.name_km.data,
+            form.name_en.data,
+            form.licence_cycle_years.data,
+            utcnow(),
+        ),
+        form=form,
+        success=_("The council was saved."),
+    ):
+        return redirect(url_for("users.list_councils"))
     return render_template("users/council_form.html", form=form, council=council)

@@ -44,7 +44,7 @@ RESULTS: list[dict] = []
 
 
 def demo_password(username: str) -> str:
-    """A demo account's password, as lms/demo.py sets it."""
+    """A demo account's password, as the demo sets it (lms/users/demo.py)."""
     from lms.demo import ACCOUNTS
 
     return next(account[1] for account in ACCOUNTS if account[0] == username)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lms.database import utcnow
 from lms.errors import DomainError, ImportRejected
 from lms.extensions import db
 from lms.orgunits import services
@@ -31,7 +32,7 @@ def test_facility_district_must_be_in_its_province(app):
         takeo_od.id,
     )
     with pytest.raises(DomainError) as refused:
-        services.save_facility(None, data)
+        services.save_facility(None, data, utcnow())
     assert refused.value.field == "district_id"
 
 
@@ -41,7 +42,7 @@ def test_facility_codes_are_unique_and_upper_case(app):
         "hc-1", "មណ្ឌលសុខភាព", "Health Centre", FacilityType.HEALTH_CENTRE, factories.province().id
     )
     with pytest.raises(DomainError) as refused:
-        services.save_facility(None, data)
+        services.save_facility(None, data, utcnow())
     assert refused.value.field == "code"
 
 
@@ -56,12 +57,12 @@ def test_facility_import_creates_then_updates(app):
         "NMCHC,មជ្ឈមណ្ឌលជាតិគាំពារមាតា និងទារក,National Maternal and Child Health Centre,"
         "national_hospital,12,,yes\n"
     )
-    result = services.import_facilities(None, text)
+    result = services.import_facilities(None, text, utcnow())
     assert (result.created, result.updated) == (2, 0)
     text = FACILITIES + (
         "TK-HC-ATS,មណ្ឌលសុខភាពអង្គតាសោម,Angk Ta Saom HC,health_centre,21,OD-TK-DK,no\n"
     )
-    result = services.import_facilities(None, text)
+    result = services.import_facilities(None, text, utcnow())
     assert (result.created, result.updated) == (0, 1)
     hc = db.session.query(Facility).filter_by(code="TK-HC-ATS").one()
     assert hc.name_en == "Angk Ta Saom HC" and not hc.active
@@ -76,7 +77,7 @@ def test_facility_import_with_bad_rows_changes_nothing(app):
         "OK-1,មណ្ឌលសុខភាព,Duplicate,health_centre,21,,yes\n"
     )
     with pytest.raises(ImportRejected) as rejected:
-        services.import_facilities(None, text)
+        services.import_facilities(None, text, utcnow())
     db.session.rollback()
     assert db.session.query(Facility).count() == 0
     found = {(e.line, e.field) for e in rejected.value.errors}
@@ -96,7 +97,7 @@ def test_district_import(app):
         "OD-TK-DK,21,ស្រុកប្រតិបត្តិដូនកែវ,Daun Keo\n"
         "OD-KP-1,7,ស្រុកប្រតិបត្តិកំពត,Kampot\n"
     )
-    result = services.import_districts(None, text)
+    result = services.import_districts(None, text, utcnow())
     assert result.created == 2
     kampot = db.session.query(OperationalDistrict).filter_by(code="OD-KP-1").one()
     assert db.session.get(Province, kampot.province_id).code == "07"
@@ -105,5 +106,5 @@ def test_district_import(app):
 def test_district_import_errors(app):
     text = "code,province_code,name_km,name_en\nOD-1,77,ស្រុក,Somewhere\n"
     with pytest.raises(ImportRejected) as rejected:
-        services.import_districts(None, text, source="districts.csv")
+        services.import_districts(None, text, utcnow(), source="districts.csv")
     assert str(rejected.value).startswith("districts.csv: line 2, field 'province_code'")
