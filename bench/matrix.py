@@ -143,6 +143,7 @@ def main() -> None:
                     capacity=args.trainees,
                     instructor_ids=[teacher.id],
                 ),
+                now=utcnow(),
             )
             enrolments = [
                 training.enrol(None, cohort, person(f"trainee{n}", {Role.TRAINEE}), utcnow())

@@ -7,11 +7,22 @@ from pathlib import Path
 
 from flask import Flask, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as cfg
 from .extensions import babel, compress, csrf, db, limiter, migrate
+from .web import MAX_ID
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseInt(IntegerConverter):
+    """`<int:…>` in URLs, up to the largest id a database column holds: a longer number is a
+    404 like any unknown id, not an overflow in the driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -42,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    app.url_map.converters["int"] = DatabaseInt
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -83,12 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     from .assessments.routes import bp as assessments_bp
     from .auth.routes import bp as auth_bp
     from .certificates.routes import bp as certificates_bp
-    from .curricula import edit_routes  # noqa: F401 (adds the editing views)
     from .curricula.routes import bp as curricula_bp
     from .frameworks.routes import bp as frameworks_bp
     from .main.routes import bp as main_bp
     from .orgunits.routes import bp as orgunits_bp
-    from .quality import results_routes  # noqa: F401 (adds the results views)
     from .quality.routes import bp as quality_bp
     from .training.routes import bp as training_bp
     from .users.routes import bp as users_bp

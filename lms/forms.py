@@ -6,7 +6,14 @@ from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import FieldList, FormField, SelectMultipleField, TextAreaField, widgets
+from wtforms import (
+    FieldList,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
@@ -77,6 +84,21 @@ class CheckboxListField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class FilterForm(Form):
+    """Filters read from a list page's URL (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    def read(self):
+        """Check the filters from the URL; a choice that is not offered filters nothing."""
+        self.validate()
+        for field in self:
+            if field.errors and isinstance(field, SelectField):
+                field.data = None
+        return self
 
 
 def optional_int(value):

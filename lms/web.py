@@ -114,6 +114,20 @@ def command(
     return value
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+def id_arg(values, name: str) -> int | None:
+    """An id from a query string or form (`request.args`, `request.form`): a whole number a
+    database id can be, or None (missing, not a number, or out of range filters nothing)."""
+    raw = (values.get(name) or "").strip()
+    try:
+        number = int(raw)  # Python reads Khmer digits (០-៩) as digits too
+    except ValueError:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def found_or_404(obj: T | None) -> T:
     """`obj`, or a 404 when the look-up found nothing."""
     if obj is None:

@@ -252,6 +252,7 @@ def make_cohort(curriculum, instructor):
                 status=status,
                 instructor_ids=[i.id for i in (instructors or [instructor])],
             ),
+            now=utcnow(),
         )
         db.session.commit()
         return cohort
