@@ -10,8 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as cfg
-from .extensions import babel, compress, csrf, db, limiter, migrate
-from .web import MAX_ID
+from .extensions import MAX_ID, babel, compress, csrf, db, limiter, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

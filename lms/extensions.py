@@ -11,6 +11,10 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+# The largest id an INTEGER column holds on every engine (PostgreSQL's is 4 bytes): a larger
+# number in a URL or a filter is no row's id.
+MAX_ID = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

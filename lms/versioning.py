@@ -163,14 +163,14 @@ def require_draft(thing: Versioned) -> None:
         raise DomainError(_l("Only a draft can be changed. Make a new version to edit it."))
 
 
-def _record(actor, thing: Versioned, event: str, now, **details: Any) -> None:
-    """Write `<kind>.<event>` about this version to the audit trail."""
+def record_event(actor, thing: Versioned, event: str, now, **details: Any) -> None:
+    """Write `<kind>.<event>` about this version (its code and version number, and `details`)
+    to the audit trail."""
     kind = type(thing).audit_type
     audit.record(
         actor,
         f"{kind}.{event}",
-        kind,
-        thing.id,
+        thing,
         {"code": thing.code, "version": thing.version, **details},
         now=now,
     )
@@ -184,7 +184,7 @@ def publish(actor, thing: Versioned, now, content_hash: str, **details: Any) -> 
     if isinstance(thing, Publishable):
         thing.published_at = now
     thing.content_hash = content_hash
-    _record(actor, thing, "published", now, **details)
+    record_event(actor, thing, "published", now, **details)
 
 
 def retire(actor, thing: Versioned, now) -> None:
@@ -192,14 +192,14 @@ def retire(actor, thing: Versioned, now) -> None:
     if not thing.is_published:
         raise DomainError(_l("Only a published version can be retired."))
     thing.status = Status.RETIRED
-    _record(actor, thing, "retired", now)
+    record_event(actor, thing, "retired", now)
 
 
 def new_draft_version(actor, source: V, now, write: Callable[[int], V]) -> V:
     """A new draft version of `source`'s code, which `write(version)` stores (a copy of
     `source`'s content, as the domain copies it); recorded with the version it came from."""
     draft = write(next_version(type(source), source.code))
-    _record(actor, draft, "version_created", now, **{"from": source.version})
+    record_event(actor, draft, "version_created", now, **{"from": source.version})
     return draft
 
 
@@ -238,13 +238,13 @@ def import_version(
             return action
         if action == "status":
             existing.status = spec.status
-            _record(actor, existing, spec.status.value, now)
+            record_event(actor, existing, spec.status.value, now)
             return action
     stored = write(existing)
     published = spec.status == Status.PUBLISHED and isinstance(stored, Publishable)
     if published and stored.published_at is None:
         stored.published_at = now
-    _record(actor, stored, f"imported.{action}", now, source=source)
+    record_event(actor, stored, f"imported.{action}", now, source=source)
     return action
 
 

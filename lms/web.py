@@ -23,7 +23,7 @@ import click
 from flask import abort, flash, redirect
 
 from .errors import DomainError, Forbidden, ImportRejected, NotFound, RowError
-from .extensions import db
+from .extensions import MAX_ID, db
 from .forms import apply_error
 
 T = TypeVar("T")
@@ -112,9 +112,6 @@ def command(
         raise
     db.session.commit()
     return value
-
-
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 def id_arg(values, name: str) -> int | None:

@@ -46,7 +46,7 @@ FILTERS = [
     "competency",
     "cohort",
 ]
-INT_VALUES = [str(2**63 - 1), str(2**63), str(2**64 + 5), "0"]
+INT_VALUES = [str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), str(2**64 + 5), "0"]
 PERSONAS = [None, *Role]
 
 

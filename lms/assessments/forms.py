@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import Form, optional_int
+from ..forms import Form, choices, optional_int
 from .models import CaseRole
 
 
@@ -53,7 +53,7 @@ class ReviewForm(Form):
 class PanelForm(Form):
     achieved = RadioField(
         _l("Decision"),
-        choices=[("1", _l("Achieved")), ("0", _l("Not yet"))],
+        choices=choices([("1", _l("Achieved")), ("0", _l("Not yet"))]),
         validators=[DataRequired()],
     )
     reason = TextAreaField(

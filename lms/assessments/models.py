@@ -50,6 +50,7 @@ class AssessmentRecord(db.Model):
     """An instructor's assessment of one trainee with one instrument (checklist or paper test)."""
 
     __tablename__ = "assessment_records"
+    audit_type = "assessment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
@@ -116,6 +117,7 @@ class TestAttempt(db.Model):
     """A trainee's attempt at an online knowledge test, in its own shuffled order."""
 
     __tablename__ = "test_attempts"
+    audit_type = "test_attempt"
     __test__ = False  # not a pytest test class, whatever its name
     __table_args__ = (sa.UniqueConstraint("enrolment_id", "instrument_id", "number"),)
 
@@ -147,6 +149,7 @@ class LogbookEntry(db.Model):
     """A case a trainee recorded in a logbook; an instructor verifies or rejects it."""
 
     __tablename__ = "logbook_entries"
+    audit_type = "logbook_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)

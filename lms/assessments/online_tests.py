@@ -152,8 +152,7 @@ def submit_attempt(
     audit.record(
         trainee,
         "test.submitted",
-        "test_attempt",
-        attempt.id,
+        attempt,
         {"score": outcome.score_percent, "passed": outcome.passed},
         now=now,
     )

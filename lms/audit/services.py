@@ -11,6 +11,7 @@ import json
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ClassVar, Protocol
 
 import sqlalchemy as sa
 
@@ -62,7 +63,27 @@ def event_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class Audited(Protocol):
+    """A row the audit trail speaks about: its class names it (`audit_type = "cohort"`)."""
+
+    audit_type: ClassVar[str]
+    id: Any
+
+
 def record(
+    actor,
+    action: str,
+    subject: Audited,
+    details: dict | None = None,
+    *,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append an event about `subject` (its `audit_type` and id) in the caller's transaction
+    (the caller commits)."""
+    return record_about(actor, action, subject.audit_type, subject.id, details, now=now)
+
+
+def record_about(
     actor,
     action: str,
     object_type: str,
@@ -71,7 +92,8 @@ def record(
     *,
     now: datetime | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction (the caller commits)."""
+    """Append an event about an object named by type and id, or by type alone (an import of
+    many rows), in the caller's transaction (the caller commits)."""
     acquire_lock("audit")
     prev = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     fields = {
@@ -94,12 +116,15 @@ def record(
     return event
 
 
-def events_for(object_type: str, object_id, limit: int = 20) -> list[AuditEvent]:
-    """The newest `limit` events about one object, newest first (an object's history)."""
+def events_for(subject: Audited, limit: int = 20) -> list[AuditEvent]:
+    """The newest `limit` events about `subject`, newest first (an object's history)."""
     return list(
         db.session.scalars(
             sa.select(AuditEvent)
-            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
+            .where(
+                AuditEvent.object_type == subject.audit_type,
+                AuditEvent.object_id == str(subject.id),
+            )
             .order_by(AuditEvent.id.desc())
             .limit(limit)
         )

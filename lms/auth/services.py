@@ -156,4 +156,4 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
     user.password_changed_at = now
     user.must_change_password = False
     end_all_sessions(user.id)
-    audit.record(user, "user.password_changed", "user", user.id, now=now)
+    audit.record(user, "user.password_changed", user, now=now)

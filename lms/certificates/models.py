@@ -53,6 +53,7 @@ class CertificateSettings(db.Model):
     """Issuing body and signatory, for every curriculum (curriculum_code empty) or one."""
 
     __tablename__ = "certificate_settings"
+    audit_type = "certificate_settings"
     id: Mapped[int] = mapped_column(primary_key=True)
     curriculum_code: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     issuing_body_km: Mapped[str] = mapped_column(sa.Text)
@@ -67,6 +68,7 @@ class CertificateSettings(db.Model):
 
 class Certificate(db.Model):
     __tablename__ = "certificates"
+    audit_type = "certificate"
     __table_args__ = (
         # At most one active certificate per enrolment, whatever two officers do at once.
         sa.Index(

@@ -74,8 +74,7 @@ def edit(
     audit.record(
         actor,
         f"curriculum.{action}",
-        "curriculum",
-        curriculum.id,
+        curriculum,
         {"code": curriculum.code, "version": curriculum.version},
         now=now,
     )

@@ -117,8 +117,7 @@ def save_competency(
     audit.record(
         actor,
         "competency.created" if created else "competency.updated",
-        "competency",
-        competency.id,
+        competency,
         {"framework": framework.id, "code": data.code},
         now=now,
     )
@@ -135,9 +134,7 @@ def move_competency(actor, framework: Framework, competency: Competency, step: i
         siblings[index], siblings[target] = siblings[target], siblings[index]
         _renumber(siblings)
         _touch(framework)
-        audit.record(
-            actor, "competency.moved", "competency", competency.id, {"step": step}, now=now
-        )
+        audit.record(actor, "competency.moved", competency, {"step": step}, now=now)
 
 
 def delete_competency(actor, framework: Framework, competency: Competency, now) -> None:
@@ -153,8 +150,7 @@ def delete_competency(actor, framework: Framework, competency: Competency, now) 
     audit.record(
         actor,
         "competency.deleted",
-        "competency",
-        competency.id,
+        competency,
         {"framework": framework.id, "codes": [c.code for c in gone]},
         now=now,
     )
@@ -197,8 +193,7 @@ def save_details(actor, framework: Framework, data: DetailsData, now) -> None:
     audit.record(
         actor,
         "framework.details_edited",
-        "framework",
-        framework.id,
+        framework,
         {"code": framework.code, "version": framework.version},
         now=now,
     )

@@ -64,6 +64,7 @@ class Competency(db.Model):
     """A node of a framework's tree: a domain, a competency or a performance criterion."""
 
     __tablename__ = "competencies"
+    audit_type = "competency"
     __table_args__ = (sa.UniqueConstraint("framework_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,6 +40,7 @@ class Province(db.Model):
 
 class OperationalDistrict(TimestampMixin, db.Model):
     __tablename__ = "operational_districts"
+    audit_type = "district"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     province_id: Mapped[int] = mapped_column(sa.ForeignKey("provinces.id"), index=True)
@@ -52,6 +53,7 @@ class OperationalDistrict(TimestampMixin, db.Model):
 
 class Facility(TimestampMixin, db.Model):
     __tablename__ = "facilities"
+    audit_type = "facility"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name_km: Mapped[str] = mapped_column(sa.String(200))

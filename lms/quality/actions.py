@@ -84,8 +84,7 @@ def add_action(actor, assessment: QualityAssessment, data: ActionData, now: date
     audit.record(
         actor,
         "quality.action_added",
-        "quality_action",
-        action.id,
+        action,
         {"indicator": indicator.code, "due_on": str(data.due_on)},
         now=now,
     )
@@ -114,8 +113,7 @@ def review_action(
     audit.record(
         actor,
         "quality.action_reviewed",
-        "quality_action",
-        action.id,
+        action,
         {
             "status": status.value,
             "round": round_.code if round_ else None,

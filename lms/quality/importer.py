@@ -236,8 +236,7 @@ def import_tools(actor, paths: list[Path], now: datetime) -> list[Imported]:
         audit.record(
             actor,
             f"quality_tool.{action}",
-            "quality_tool",
-            row.id,
+            row,
             {"code": row.code, "version": row.version, "source": Path(tool.source).name},
             now=now,
         )

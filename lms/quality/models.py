@@ -54,6 +54,7 @@ class QualityTool(db.Model):
     """One version of an assessment tool. Published versions never change."""
 
     __tablename__ = "quality_tools"
+    audit_type = "quality_tool"
     __table_args__ = (sa.UniqueConstraint("code", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +172,7 @@ class AssessmentRound(db.Model):
     """A period in which facilities are assessed, e.g. a quarter."""
 
     __tablename__ = "quality_rounds"
+    audit_type = "quality_round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -207,6 +209,7 @@ class QualityAssessment(db.Model):
     a correction is a new version that supersedes the previous."""
 
     __tablename__ = "quality_assessments"
+    audit_type = "quality_assessment"
     __table_args__ = (
         # One validated, current result per facility and round; at most one open version
         # (a draft or awaiting validation) beside it, whatever two assessors do at once.
@@ -325,6 +328,7 @@ class ImprovementAction(db.Model):
     """What a facility will do about a failing indicator, reviewed at the next round."""
 
     __tablename__ = "quality_actions"
+    audit_type = "quality_action"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)

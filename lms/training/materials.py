@@ -85,8 +85,7 @@ def add_file(
         audit.record(
             actor,
             "material.uploaded",
-            "material",
-            material.id,
+            material,
             {"cohort": cohort.code, "sha256": checked.sha256, "size": checked.size},
             now=now,
         )
@@ -107,7 +106,7 @@ def add_link(
     material = _add(
         actor, cohort, module_id, title_km, title_en, now, kind=MaterialKind.LINK, url=url.strip()
     )
-    audit.record(actor, "material.linked", "material", material.id, {"url": material.url}, now=now)
+    audit.record(actor, "material.linked", material, {"url": material.url}, now=now)
     return material
 
 
@@ -118,9 +117,7 @@ def delete(actor, material: Material, now: datetime) -> str | None:
     token = material.token
     db.session.delete(material)
     db.session.flush()
-    audit.record(
-        actor, "material.deleted", "material", material.id, {"cohort": cohort.code}, now=now
-    )
+    audit.record(actor, "material.deleted", material, {"cohort": cohort.code}, now=now)
     return token
 
 

@@ -54,6 +54,7 @@ class Cohort(db.Model):
     """A training batch running one published curriculum version."""
 
     __tablename__ = "cohorts"
+    audit_type = "cohort"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -80,6 +81,7 @@ class Enrolment(db.Model):
     """A trainee's place in a cohort. One row per trainee and cohort; its history is kept."""
 
     __tablename__ = "enrolments"
+    audit_type = "enrolment"
     __table_args__ = (sa.UniqueConstraint("cohort_id", "trainee_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +162,7 @@ class Material(db.Model):
     """A learning material of one module in a cohort: an uploaded file or a link."""
 
     __tablename__ = "materials"
+    audit_type = "material"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(

@@ -26,6 +26,7 @@ class Council(db.Model):
     """A professional council that registers and licenses a cadre."""
 
     __tablename__ = "councils"
+    audit_type = "council"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name_km: Mapped[str] = mapped_column(sa.String(200))
@@ -37,6 +38,7 @@ class Cadre(TimestampMixin, db.Model):
     """A kind of health worker (midwife, nurse, ...), extended by administrators."""
 
     __tablename__ = "cadres"
+    audit_type = "cadre"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
     name_km: Mapped[str] = mapped_column(sa.String(120))
@@ -57,6 +59,7 @@ class UserRole(db.Model):
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
+    audit_type = "user"
     __table_args__ = (
         sa.Index(
             "uq_users_council_licence",

@@ -111,7 +111,7 @@ def show_user(user_id: int):
     return render_template(
         "users/show.html",
         user=user,
-        history=audit.events_for("user", user.id),
+        history=audit.events_for(user),
         language=services.language_name(user),
     )
 

@@ -12,7 +12,7 @@ from .. import factories
 def _three_events():
     admin = factories.user(username="chief")
     for n in range(3):
-        audit.record(admin, "test.event", "thing", n, {"n": n, "ខ្មែរ": "ឈ្មោះ"})
+        audit.record_about(admin, "test.event", "thing", n, {"n": n, "ខ្មែរ": "ឈ្មោះ"})
     db.session.commit()
 
 

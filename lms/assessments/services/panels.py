@@ -42,8 +42,7 @@ def record_panel_decision(
     audit.record(
         actor,
         "competency.panel_decision",
-        "enrolment",
-        enrolment.id,
+        enrolment,
         {"competency": competency.code, "achieved": achieved},
         now=now,
     )

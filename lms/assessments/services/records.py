@@ -88,8 +88,7 @@ def mark_submitted(actor, record: AssessmentRecord, now: datetime) -> None:
     audit.record(
         actor,
         "assessment.submitted",
-        "assessment",
-        record.id,
+        record,
         {
             "enrolment": record.enrolment_id,
             "instrument": record.instrument_id,

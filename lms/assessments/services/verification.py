@@ -27,7 +27,7 @@ def verify(actor, record: AssessmentRecord, now: datetime) -> None:
     if actor is not None and actor.id in (record.assessor_id, record.enrolment.trainee_id):
         raise DomainError(_l("A second assessor must be someone other than the first."))
     record.verified_by_id, record.verified_at = getattr(actor, "id", None), now
-    audit.record(actor, "assessment.verified", "assessment", record.id, now=now)
+    audit.record(actor, "assessment.verified", record, now=now)
 
 
 def may_verify(user, record: AssessmentRecord) -> bool:

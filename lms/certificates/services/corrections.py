@@ -35,8 +35,7 @@ def revoke(
     audit.record(
         actor,
         "certificate.revoked",
-        "certificate",
-        certificate.id,
+        certificate,
         {"serial": certificate.serial, "reason": reason.value},
         now=now,
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ...auth.roles import Role
 from ...curricula.models import Curriculum
-from ...extensions import db
+from ...extensions import MAX_ID, db
 from ...orgunits.models import Facility
 from ...paging import Page, page_size
 from ...users.models import Sex, User
@@ -24,7 +24,6 @@ from ..models import Certificate, CertificateStatus
 SERIAL_LIKE = re.compile(r"^(?=.*[0-9])[A-Za-z0-9._-]+$")
 MATCHED_HOLDERS = 5000
 EXPIRING_DAYS = 90  # "expiring soon": the reminders' window
-LARGEST_ID = 2**63 - 1
 CSV_HEADER = [
     "serial",
     "holder_km",
@@ -86,7 +85,7 @@ def registry_query(filters: RegistryFilters, today: date) -> sa.Select:
         stmt = stmt.join(Facility, Facility.id == User.facility_id)
         if filters.province:
             # An id larger than a database integer holds is no province's: nothing matches.
-            fits = abs(filters.province) <= LARGEST_ID
+            fits = abs(filters.province) <= MAX_ID
             stmt = stmt.where(Facility.province_id == filters.province if fits else sa.false())
         if filters.facility:
             stmt = stmt.where(Facility.code == filters.facility.upper())

@@ -105,12 +105,7 @@ class Renderer:
         certificate.pdf_size = len(data)
         actor, action, details, now = entry
         audit.record(
-            actor,
-            action,
-            "certificate",
-            certificate.id,
-            {**details, "sha256": certificate.pdf_sha256},
-            now=now,
+            actor, action, certificate, {**details, "sha256": certificate.pdf_sha256}, now=now
         )
 
 

@@ -91,7 +91,9 @@ def import_districts(
         district = _upsert(OperationalDistrict, existing, code, result)
         district.province_id = province.id
         district.name_km, district.name_en, district.active = row["name_km"], row["name_en"], active
-    audit.record(actor, "district.imported", "district", None, vars(result), now=now)
+    audit.record_about(
+        actor, "district.imported", OperationalDistrict.audit_type, None, vars(result), now=now
+    )
     return result
 
 
@@ -134,5 +136,5 @@ def import_facilities(
         facility.type, facility.province_id = kind, province.id
         facility.district_id = district.id if district else None
         facility.active = active
-    audit.record(actor, "facility.imported", "facility", None, vars(result), now=now)
+    audit.record_about(actor, "facility.imported", Facility.audit_type, None, vars(result), now=now)
     return result

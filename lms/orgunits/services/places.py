@@ -108,7 +108,7 @@ def _check_place(model, data, place, taken_message) -> None:
         raise DomainError(_l("Choose a province."), "province_id")
 
 
-def _store(actor, model, data, place, kind: str, details: dict, now: datetime):
+def _store(actor, model, data, place, details: dict, now: datetime):
     """Copy `data` onto `place` (a new row of `model` when None) and audit it."""
     created = place is None
     place = place or model()
@@ -116,8 +116,8 @@ def _store(actor, model, data, place, kind: str, details: dict, now: datetime):
         setattr(place, key, value)
     db.session.add(place)
     db.session.flush()
-    action = f"{kind}.created" if created else f"{kind}.updated"
-    audit.record(actor, action, kind, place.id, details, now=now)
+    action = f"{model.audit_type}.{'created' if created else 'updated'}"
+    audit.record(actor, action, place, details, now=now)
     return place
 
 
@@ -126,7 +126,7 @@ def save_district(
 ) -> OperationalDistrict:
     """Create a district, or update `district`; codes are unique."""
     _check_place(OperationalDistrict, data, district, _l("Another district already has this code."))
-    return _store(actor, OperationalDistrict, data, district, "district", vars(data), now)
+    return _store(actor, OperationalDistrict, data, district, vars(data), now)
 
 
 def save_facility(
@@ -141,4 +141,4 @@ def save_facility(
                 _l("This operational district is not in the chosen province."), "district_id"
             )
     details = {**vars(data), "type": data.type.value}
-    return _store(actor, Facility, data, facility, "facility", details, now)
+    return _store(actor, Facility, data, facility, details, now)

@@ -127,8 +127,7 @@ def set_scopes(actor, user: User, province_ids: list[int], facility_ids: list[in
     audit.record(
         actor,
         "quality.scopes_set",
-        "user",
-        user.id,
+        user,
         {"provinces": sorted(set(province_ids)), "facilities": sorted(set(facility_ids))},
         now=now,
     )

@@ -114,8 +114,7 @@ def start_assessment(
     audit.record(
         actor,
         "quality.assessment_started",
-        "quality_assessment",
-        assessment.id,
+        assessment,
         {
             "facility": facility.code,
             "round": round_.code,
@@ -179,8 +178,7 @@ def save_answers(
     audit.record(
         actor,
         "quality.answers_saved",
-        "quality_assessment",
-        assessment.id,
+        assessment,
         {"indicators": sorted(indicators[i].code for i in checked)},
         now=now,
     )
@@ -235,8 +233,7 @@ def submit(actor, assessment: QualityAssessment, now: datetime) -> scoring.Score
     audit.record(
         actor,
         "quality.assessment_submitted",
-        "quality_assessment",
-        assessment.id,
+        assessment,
         {"overall": result.overall, "capped": result.capped},
         now=now,
     )

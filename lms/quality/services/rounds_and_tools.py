@@ -71,8 +71,7 @@ def save_round(actor, data: RoundData, now, round_: AssessmentRound | None = Non
     audit.record(
         actor,
         "quality.round_saved",
-        "quality_round",
-        round_.id,
+        round_,
         {"code": data.code, "starts_on": str(data.starts_on), "ends_on": str(data.ends_on)},
         now=now,
     )

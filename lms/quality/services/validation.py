@@ -39,8 +39,7 @@ def validate(actor, assessment: QualityAssessment, now: datetime) -> None:
     audit.record(
         actor,
         "quality.assessment_validated",
-        "quality_assessment",
-        assessment.id,
+        assessment,
         {"overall": assessment.overall_score, "version": assessment.version},
         now=now,
     )
@@ -56,12 +55,7 @@ def return_to_draft(actor, assessment: QualityAssessment, reason: str, now: date
     assessment.updated_at = now
     db.session.flush()
     audit.record(
-        actor,
-        "quality.assessment_returned",
-        "quality_assessment",
-        assessment.id,
-        {"reason": reason.strip()},
-        now=now,
+        actor, "quality.assessment_returned", assessment, {"reason": reason.strip()}, now=now
     )
 
 
@@ -112,8 +106,7 @@ def correct(actor, assessment: QualityAssessment, reason: str, now: datetime) ->
     audit.record(
         actor,
         "quality.correction_started",
-        "quality_assessment",
-        copy.id,
+        copy,
         {"supersedes": assessment.id, "reason": reason.strip()},
         now=now,
     )

@@ -54,12 +54,7 @@ def schedule_session(
     db.session.add(session)
     db.session.flush()
     audit.record(
-        actor,
-        "session.scheduled",
-        "cohort",
-        cohort.id,
-        {"session": session.id, "module": module.code},
-        now=now,
+        actor, "session.scheduled", cohort, {"session": session.id, "module": module.code}, now=now
     )
     return session
 
@@ -124,12 +119,7 @@ def mark_attendance(
         row.status, row.marked_by_id, row.marked_at = status, getattr(actor, "id", None), now
         db.session.add(row)
     audit.record(
-        actor,
-        "attendance.marked",
-        "cohort",
-        cohort.id,
-        {"session": session.id, "count": len(marks)},
-        now=now,
+        actor, "attendance.marked", cohort, {"session": session.id, "count": len(marks)}, now=now
     )
 
 

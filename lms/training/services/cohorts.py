@@ -173,8 +173,7 @@ def save_cohort(actor, data: CohortData, cohort: Cohort | None = None, *, now: d
     audit.record(
         actor,
         "cohort.created" if created else "cohort.updated",
-        "cohort",
-        cohort.id,
+        cohort,
         {
             "code": cohort.code,
             "curriculum": curriculum.code,

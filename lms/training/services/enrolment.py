@@ -74,8 +74,7 @@ def enrol(actor, cohort: Cohort, trainee: User, now: datetime) -> Enrolment:
     audit.record(
         actor,
         "enrolment.enrolled",
-        "enrolment",
-        enrolment.id,
+        enrolment,
         {"cohort": cohort.code, "trainee": trainee.username},
         now=now,
     )
@@ -121,8 +120,7 @@ def decide_request(
     audit.record(
         actor,
         "enrolment.accepted" if accept else "enrolment.refused",
-        "enrolment",
-        enrolment.id,
+        enrolment,
         {"cohort": cohort.code, "reason": reason},
         now=now,
     )
@@ -139,8 +137,7 @@ def withdraw(actor, enrolment: Enrolment, reason: str | None, now: datetime) -> 
     audit.record(
         actor,
         "enrolment.withdrawn",
-        "enrolment",
-        enrolment.id,
+        enrolment,
         {"cohort": enrolment.cohort.code, "reason": reason},
         now=now,
     )

@@ -204,7 +204,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
         check_policy(password, data.username)
     user = new_user(data, password, temporary is not None, now)
     db.session.flush()
-    audit.record(actor, "user.created", "user", user.id, snapshot(data), now=now)
+    audit.record(actor, "user.created", user, snapshot(data), now=now)
     return user, temporary
 
 
@@ -221,7 +221,7 @@ def update_user(actor, user: User, data: UserData, now: datetime) -> User:
     _ensure_an_admin_remains()
     details = snapshot(data)
     details["roles_before"] = before
-    audit.record(actor, "user.updated", "user", user.id, details, now=now)
+    audit.record(actor, "user.updated", user, details, now=now)
     return user
 
 
@@ -245,9 +245,7 @@ def set_active(actor, user: User, active: bool, now: datetime) -> None:
     if not active:
         end_all_sessions(user.id)
         _ensure_an_admin_remains()
-    audit.record(
-        actor, "user.activated" if active else "user.deactivated", "user", user.id, now=now
-    )
+    audit.record(actor, "user.activated" if active else "user.deactivated", user, now=now)
 
 
 def reset_password(actor, user: User, now: datetime) -> str:
@@ -257,7 +255,7 @@ def reset_password(actor, user: User, now: datetime) -> str:
     user.must_change_password = True
     user.password_changed_at = now
     end_all_sessions(user.id)
-    audit.record(actor, "user.password_reset", "user", user.id, now=now)
+    audit.record(actor, "user.password_reset", user, now=now)
     return temporary
 
 

@@ -140,10 +140,10 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
         temporary = temporary_password()
         created.append((new_user(user_data, temporary, True, now), temporary))
     db.session.flush()
-    audit.record(
+    audit.record_about(
         actor,
         "user.imported",
-        "user",
+        User.audit_type,
         None,
         {"count": len(created), "usernames": [u.username for u, _ in created]},
         now=now,

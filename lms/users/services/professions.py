@@ -88,14 +88,7 @@ def save_cadre(actor, data: CadreData, now: datetime, cadre: Cadre | None = None
         setattr(cadre, key, value)
     db.session.add(cadre)
     db.session.flush()
-    audit.record(
-        actor,
-        "cadre.created" if created else "cadre.updated",
-        "cadre",
-        cadre.id,
-        vars(data),
-        now=now,
-    )
+    audit.record(actor, "cadre.created" if created else "cadre.updated", cadre, vars(data), now=now)
     return cadre
 
 
@@ -124,8 +117,7 @@ def save_council(
     audit.record(
         actor,
         "council.updated",
-        "council",
-        council.id,
+        council,
         {"cycle_years": cycle_years, "cycle_years_before": before},
         now=now,
     )
