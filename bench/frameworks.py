@@ -92,7 +92,7 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
         with app.app_context():
-            prepare_database()
+            prepare_database(utcnow())
             doc = framework_document(args.competencies)
             path = Path(folder) / "big.yaml"
             path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

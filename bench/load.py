@@ -43,6 +43,7 @@ BIN = Path(sys.executable).parent
 DATA = ROOT / ".bench"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench"
 SECRET = secrets.token_hex(32)  # one key: sessions from the server work in-process too
+AUDIT_KEY = secrets.token_hex(32)
 WORKERS = 4  # the README's production command: gunicorn --workers 4
 
 from bench.mixed import run_mixed  # noqa: E402
@@ -80,6 +81,7 @@ def _env(url: str, folder: Path, base: str = "http://127.0.0.1") -> dict:
         os.environ,
         LMS_ENV="production",
         SECRET_KEY=SECRET,
+        LMS_AUDIT_KEY=AUDIT_KEY,
         DATABASE_URL=url,
         LMS_UPLOAD_FOLDER=str(folder / "uploads"),
         LMS_BASE_URL=base,

@@ -28,7 +28,7 @@ def _print_accounts() -> None:
 )
 def setup_command(with_demo: bool) -> None:
     """Migrate the database, add reference data and the first administrator."""
-    setup.prepare_database()
+    setup.prepare_database(utcnow())
     if with_demo:
         if not setup.has_people():
             demo.load()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, TypeVar
+
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from .text import nfc_filter
+
+T = TypeVar("T")
 
 
 class _CatalogueTranslations:
@@ -124,6 +129,15 @@ def choices(pairs, blank=None) -> list[SelectChoice]:
     """Select options from (value, label) pairs; `blank` labels a leading empty option."""
     options = [SelectChoice("", blank)] if blank is not None else []
     return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+def form_values(form, cls: type[T], **given: Any) -> T:
+    """The dataclass `cls` filled from the form's fields of the same names; `given` are the
+    values the form does not hold as they are (an enum, a set, a field it does not have)."""
+    for name in (f.name for f in dataclasses.fields(cls)):
+        if name not in given and name in form:
+            given[name] = form[name].data
+    return cls(**given)
 
 
 def apply_error(form, error) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_migrate import upgrade
 
+from .audit import services as audit
 from .auth.roles import Role
 from .extensions import db
 from .orgunits import services as orgunits
@@ -19,10 +20,12 @@ def seed_reference_data() -> None:
     users.seed_councils_and_cadres()
 
 
-def prepare_database() -> None:
-    """Migrate to the newest schema and add the reference data, committed: what `flask setup`
-    and `flask national generate` do first."""
+def prepare_database(now: datetime) -> None:
+    """Migrate to the newest schema, key an audit trail written before `LMS_AUDIT_KEY` (its
+    transition event) and add the reference data, committed: what `flask setup` and `flask
+    national generate` do first."""
     upgrade()
+    audit.key_the_trail(now)
     seed_reference_data()
     db.session.commit()
 

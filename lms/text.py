@@ -25,3 +25,13 @@ def has_khmer(value: str | None) -> bool:
     return bool(value) and any(
         "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff" for ch in value
     )
+
+
+# Khmer digits (០-៩) as the Latin digits they stand for: codes and serials are stored in Latin
+# digits, and people may type either.
+_LATIN_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+
+
+def latin_digits(value: str) -> str:
+    """`value` with every Khmer digit written as a Latin one."""
+    return value.translate(_LATIN_DIGITS)

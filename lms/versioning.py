@@ -168,11 +168,7 @@ def record_event(actor, thing: Versioned, event: str, now, **details: Any) -> No
     to the audit trail."""
     kind = type(thing).audit_type
     audit.record(
-        actor,
-        f"{kind}.{event}",
-        thing,
-        {"code": thing.code, "version": thing.version, **details},
-        now=now,
+        actor, f"{kind}.{event}", thing, now=now, code=thing.code, version=thing.version, **details
     )
 
 

@@ -1,10 +1,11 @@
 """The web layer: the one place that owns the unit of work of a request or a command.
 
-A route parses its input, hands the service call to `run` (or `act`, for a button that goes
-back to a page), and responds. `run` commits when the service returns and rolls back when it
-raises; a rule the user can fix (`DomainError`) is shown on the form or flashed in the user's
-language, `Forbidden` is a 403 and `NotFound` a 404 everywhere, and an import's row errors come
-back for the page to list. Anything else rolls back and goes on to the 500 handler.
+A route parses its input, hands the service call to `run` (or `saved`, for a form; `act`, for
+a button that goes back to a page), and responds. `run` commits when the service returns and
+rolls back when it raises; a rule the user can fix (`DomainError`) is shown on the form or
+flashed in the user's language, `Forbidden` is a 403 and `NotFound` a 404 everywhere, and an
+import's row errors come back for the page to list. Anything else rolls back and goes on to the
+500 handler.
 
 `command` does the same for the CLI: it prints the problems and exits 1.
 
@@ -76,6 +77,12 @@ def run(action: Callable[[], T], *, form=None, success: Message = None) -> Outco
     if message:
         flash(str(message), "success")
     return Outcome(True, value)
+
+
+def saved(form, action: Callable[[], Any], success: Message = None) -> bool:
+    """A form's unit of work: when the form was posted and is valid, `run` `action` (a rule
+    broken shows on the form); whether it was saved."""
+    return form.validate_on_submit() and bool(run(action, form=form, success=success))
 
 
 def act(action: Callable[[], Any], then: str | Callable[[Any], str], success: Message = None):

@@ -8,9 +8,10 @@ import re
 import sqlalchemy as sa
 
 from lms import demo
+from lms.assessments import services as assessments
 from lms.assessments.models import AssessmentRecord, LogbookEntry
 from lms.auth.roles import Role
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, CertificateReview
 from lms.curricula.services import find_curriculum
 from lms.curricula.spec import InstrumentType
 from lms.extensions import db
@@ -87,6 +88,12 @@ def load_world(now) -> dict:
         admin, running, bemonc.modules[0].id, "ឯកសារ", "Notes", "https://example.org/a", now
     )
     action = _an_action(admin, facility, now)
+    instructor = db.session.scalar(sa.select(User).where(User.username == "instructor"))
+    proposal = assessments.propose_panel_decision(
+        instructor, enrolment, competency.id, True, "seen on placement", now
+    )
+    review = CertificateReview(certificate_id=certificate.id, opened_at=now, reason="test")
+    db.session.add(review)
     db.session.commit()
     values = {
         "cohort_id": running.id,
@@ -112,6 +119,8 @@ def load_world(now) -> dict:
         "user_id": assessor.id,
         "tool_id": _first(sa.select(QualityTool.id).order_by(QualityTool.id)),
         "action_id": action.id,
+        "decision_id": proposal.id,
+        "review_id": review.id,
         "material_id": material.id,
         "session_id": _first(
             sa.select(CohortSession.id).where(CohortSession.cohort_id == running.id)

@@ -80,6 +80,11 @@ def days(n: int) -> date:
     return today() + timedelta(days=n)
 
 
+def later(delta: timedelta) -> time_machine.travel:
+    """A context in which the clock runs `delta` ahead (for waits: `with clock.later(...)`)."""
+    return time_machine.travel(now() + delta, tick=True)
+
+
 def offset_seconds() -> float:
     """How far the suite's clock is from the machine's."""
     return datetime.now(UTC).timestamp() - time_machine.escape_hatch.time.time()

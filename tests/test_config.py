@@ -13,6 +13,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 def test_production_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("LMS_AUDIT_KEY", "a" * 64)
     monkeypatch.setenv("DATABASE_URL", "postgres://lms@db.example/lms")
     monkeypatch.setenv("LMS_BASE_URL", "https://lms.example.gov.kh/")
     monkeypatch.setenv("LMS_MAX_UPLOAD_MB", "5")

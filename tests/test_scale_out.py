@@ -107,6 +107,7 @@ def serve(app, database_uri, tmp_path):
         os.environ,
         LMS_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
+        LMS_AUDIT_KEY=app.config["LMS_AUDIT_KEY"],  # one trail, written by the test and servers
         DATABASE_URL=database_uri,
         LMS_UPLOAD_FOLDER=str(tmp_path / "shared-uploads"),
         LMS_INSTANCE_PATH=str(tmp_path / "instance"),
@@ -227,6 +228,7 @@ def test_verification_is_still_limited_when_redis_is_unreachable(serve):
 def test_verify_rate_limit_is_read_and_checked_at_start(monkeypatch):
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("LMS_AUDIT_KEY", "a" * 64)
     monkeypatch.setenv("LMS_VERIFY_RATE_LIMIT", "5 per minute")
     assert config.from_environment()["LMS_VERIFY_RATE_LIMIT"] == "5 per minute"
     monkeypatch.setenv("LMS_VERIFY_RATE_LIMIT", "five a minute")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import parent_key
 from ..curricula.models import CaseType, Instrument
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
@@ -21,6 +22,11 @@ from ..orgunits.models import Facility
 from ..training.models import Enrolment
 from ..users.models import User
 from .rules import Mark
+
+
+class PanelStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("Proposed, waiting for a second member"), "warn", "…"
+    CONFIRMED = "confirmed", _l("Confirmed by the panel"), "ok", "✓"
 
 
 class RecordStatus(LabelledEnum):
@@ -106,9 +112,7 @@ class AssessmentRecord(db.Model):
 class ChecklistMark(db.Model):
     __tablename__ = "checklist_marks"
 
-    record_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("assessment_records.id", ondelete="CASCADE"), primary_key=True
-    )
+    record_id: Mapped[int] = parent_key("assessment_records", primary_key=True, index=False)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("checklist_items.id"), primary_key=True)
     mark: Mapped[Mark] = mapped_column(enum_column(Mark))
 
@@ -138,9 +142,7 @@ class TestAnswer(db.Model):
     __tablename__ = "test_answers"
     __test__ = False
 
-    attempt_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("test_attempts.id", ondelete="CASCADE"), primary_key=True
-    )
+    attempt_id: Mapped[int] = parent_key("test_attempts", primary_key=True, index=False)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), primary_key=True)
     option_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question_options.id"))
 
@@ -172,7 +174,9 @@ class LogbookEntry(db.Model):
 
 
 class PanelDecision(db.Model):
-    """An instructor panel's decision on one competency of one enrolment; the latest counts."""
+    """An instructor panel's decision on one competency of one enrolment. One member proposes
+    it; it takes effect when a second, different member confirms it. The latest confirmed one
+    counts."""
 
     __tablename__ = "panel_decisions"
 
@@ -183,6 +187,20 @@ class PanelDecision(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[PanelStatus] = mapped_column(
+        enum_column(PanelStatus), default=PanelStatus.PROPOSED
+    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+    # What the decision overrides, said where it is shown and on the certificate's record.
+    overrides_missing_evidence: Mapped[bool] = mapped_column(default=False)
+    overrides_second_assessor: Mapped[bool] = mapped_column(default=False)
 
+    enrolment: Mapped[Enrolment] = relationship()
     competency: Mapped[Competency] = relationship()
-    decided_by: Mapped[User] = relationship()
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == PanelStatus.CONFIRMED

@@ -153,8 +153,9 @@ def submit_attempt(
         trainee,
         "test.submitted",
         attempt,
-        {"score": outcome.score_percent, "passed": outcome.passed},
         now=now,
+        score=outcome.score_percent,
+        passed=outcome.passed,
     )
     return outcome
 

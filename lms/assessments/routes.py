@@ -25,7 +25,7 @@ from ..training.models import Cohort, Enrolment
 from . import progress, rules
 from . import services as assessments
 from .forms import PanelForm, ReviewForm
-from .models import AssessmentRecord, LogbookEntry
+from .models import AssessmentRecord, LogbookEntry, PanelDecision
 
 bp = Blueprint("assessments", __name__)
 STAFF = (Role.ADMIN, Role.INSTRUCTOR)
@@ -131,6 +131,7 @@ def queue(cohort_id: int):
         cohort=cohort,
         records=assessments.records_to_verify(cohort),
         entries=assessments.entries_to_check(cohort),
+        proposals=assessments.proposals_to_confirm(cohort),
     )
 
 
@@ -179,27 +180,45 @@ def panel_decision(enrolment_id: int, competency_id: int):
     enrolment = viewable_enrolment(enrolment_id, manage=True)
     competency = web.get_or_404(Competency, competency_id)
     form = PanelForm()
-    if form.validate_on_submit():
-        done = web.run(
-            lambda: assessments.record_panel_decision(
-                current_user,
-                enrolment,
-                competency.id,
-                form.achieved.data == "1",
-                form.reason.data,
-                utcnow(),
-            ),
-            form=form,
-            success=_("The panel decision was recorded."),
-        )
-        if done:
-            return redirect(url_for("assessments.show_enrolment", enrolment_id=enrolment.id))
+    if web.saved(
+        form,
+        lambda: assessments.propose_panel_decision(
+            current_user,
+            enrolment,
+            competency.id,
+            form.achieved.data == "1",
+            form.reason.data,
+            utcnow(),
+        ),
+        _("The decision was proposed. It counts once a second member of the panel confirms it."),
+    ):
+        return redirect(request.path)
     return render_template(
         "assessments/panel.html",
         form=form,
         enrolment=enrolment,
         competency=competency,
         decisions=assessments.panel_decisions(enrolment, competency),
+    )
+
+
+@bp.route("/panel-decisions/<int:decision_id>/confirm", methods=["POST"])
+@roles_required(*STAFF)
+def confirm_panel_decision(decision_id: int):
+    decision = web.get_or_404(PanelDecision, decision_id)
+    enrolment = viewable_enrolment(decision.enrolment_id, manage=True)
+    if request.form.get("back") == "queue":
+        back = url_for("assessments.queue", cohort_id=enrolment.cohort_id)
+    else:
+        back = url_for(
+            "assessments.panel_decision",
+            enrolment_id=enrolment.id,
+            competency_id=decision.competency_id,
+        )
+    return web.act(
+        lambda: assessments.confirm_panel_decision(current_user, decision, utcnow()),
+        back,
+        _("The panel decision was confirmed: it now counts."),
     )
 
 

@@ -33,28 +33,24 @@ def logbook(enrolment_id: int, instrument_id: int):
     form.facility_id.choices = choices(
         ((f.id, localised(f, "name")) for f in orgunits.active_facilities()), "—"
     )
-    if form.validate_on_submit():
-        done = web.run(
-            lambda: assessments.add_logbook_entry(
-                current_user,
-                enrolment,
-                instrument,
-                form.case_type_id.data,
-                form.case_date.data,
-                form.facility_id.data or None,
-                form.reference.data,
-                CaseRole(form.role.data),
-                utcnow(),
-            ),
-            form=form,
-            success=_("The case was added. An instructor will verify it."),
+    if web.saved(
+        form,
+        lambda: assessments.add_logbook_entry(
+            current_user,
+            enrolment,
+            instrument,
+            form.case_type_id.data,
+            form.case_date.data,
+            form.facility_id.data or None,
+            form.reference.data,
+            CaseRole(form.role.data),
+            utcnow(),
+        ),
+        _("The case was added. An instructor will verify it."),
+    ):
+        return redirect(
+            url_for("assessments.logbook", enrolment_id=enrolment.id, instrument_id=instrument.id)
         )
-        if done:
-            return redirect(
-                url_for(
-                    "assessments.logbook", enrolment_id=enrolment.id, instrument_id=instrument.id
-                )
-            )
     return render_template(
         "assessments/logbook.html",
         form=form,

@@ -1,66 +1,56 @@
-"""Writing and checking the audit trail.
-
-Each event stores the SHA-256 of its own content together with the hash of the event before
-it, so editing or deleting any event breaks the chain from that point on.
-"""
+"""Writing the audit trail, in the caller's transaction; `chain` says how it is hashed (keyed
+with `LMS_AUDIT_KEY`) and checked."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 import sqlalchemy as sa
+from flask import current_app
 
-from ..database import acquire_lock, utcnow
+from ..database import acquire_lock
 from ..extensions import db
+from .chain import (
+    GENESIS,
+    TRANSITION,
+    Anchor,
+    ChainCheck,
+    anchor,
+    event_hash,
+    is_keyed,
+    keyed_genesis,
+)
+from .chain import verify_chain as verify_with_key
 from .models import AuditEvent, AuditHead
 
-GENESIS = "0" * 64
+__all__ = [
+    "GENESIS",
+    "TRANSITION",
+    "Anchor",
+    "ChainCheck",
+    "anchor",
+    "audit_key",
+    "client_ip",
+    "event_hash",
+    "events_for",
+    "key_the_trail",
+    "record",
+    "record_about",
+    "verify_chain",
+]
 
 # The client address of the request being served, set by the app for each request so that
 # services can record it without depending on Flask's request object.
 client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
-def _canonical_details(details: dict | None) -> str:
+def _canonical_details(details: dict) -> str:
     return json.dumps(
-        details or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
-
-
-def event_hash(
-    *,
-    at: datetime,
-    actor_id: int | None,
-    actor_username: str | None,
-    ip: str | None,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    details: str,
-    prev_hash: str,
-) -> str:
-    """The SHA-256 of an event's content and the previous event's hash."""
-    payload = json.dumps(
-        [
-            at.isoformat(timespec="microseconds"),
-            actor_id,
-            actor_username,
-            ip,
-            action,
-            object_type,
-            object_id,
-            details,
-            prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 class Audited(Protocol):
@@ -70,34 +60,46 @@ class Audited(Protocol):
     id: Any
 
 
-def record(
-    actor,
-    action: str,
-    subject: Audited,
-    details: dict | None = None,
-    *,
-    now: datetime | None = None,
-) -> AuditEvent:
-    """Append an event about `subject` (its `audit_type` and id) in the caller's transaction
-    (the caller commits)."""
-    return record_about(actor, action, subject.audit_type, subject.id, details, now=now)
+def audit_key() -> bytes:
+    """The key the trail is made with (`LMS_AUDIT_KEY`, kept out of the database)."""
+    return current_app.config["LMS_AUDIT_KEY"].encode()
+
+
+def key_the_trail(now: datetime) -> bool:
+    """Record the transition event of a trail written before the key (the caller commits);
+    False when there was nothing to do (empty, or keyed already)."""
+    acquire_lock("audit")
+    return _move_over(audit_key(), now)
+
+
+def _move_over(key: bytes, now: datetime) -> bool:
+    if is_keyed(key) is not False:
+        return False
+    _append(None, TRANSITION, "audit", None, now, {"scheme": "hmac-sha256"}, key)
+    return True
+
+
+def record(actor, action: str, subject: Audited, /, *, now: datetime, **details: Any) -> AuditEvent:
+    """Append an event about `subject` (its `audit_type` and id), with `details` as its
+    content, in the caller's transaction (the caller commits)."""
+    return record_about(actor, action, subject.audit_type, subject.id, now=now, **details)
 
 
 def record_about(
-    actor,
-    action: str,
-    object_type: str,
-    object_id=None,
-    details: dict | None = None,
-    *,
-    now: datetime | None = None,
+    actor, action: str, object_type: str, object_id=None, /, *, now: datetime, **details: Any
 ) -> AuditEvent:
     """Append an event about an object named by type and id, or by type alone (an import of
     many rows), in the caller's transaction (the caller commits)."""
     acquire_lock("audit")
+    key = audit_key()
+    _move_over(key, now)  # a trail written before the key is keyed from here on
+    return _append(actor, action, object_type, object_id, now, details, key)
+
+
+def _append(actor, action, object_type, object_id, now, details, key: bytes) -> AuditEvent:
     prev = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     fields = {
-        "at": (now or utcnow()).replace(tzinfo=None),
+        "at": now.replace(tzinfo=None),
         "actor_id": getattr(actor, "id", None),
         "actor_username": getattr(actor, "username", None),
         "ip": client_ip.get(),
@@ -105,9 +107,9 @@ def record_about(
         "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),
         "details": _canonical_details(details),
-        "prev_hash": prev or GENESIS,
+        "prev_hash": prev or keyed_genesis(key),
     }
-    event = AuditEvent(**fields, hash=event_hash(**fields))
+    event = AuditEvent(**fields, hash=event_hash(fields, key))
     db.session.add(event)
     db.session.flush()
     head = db.session.get(AuditHead, 1) or AuditHead(id=1, count=0)
@@ -131,58 +133,6 @@ def events_for(subject: Audited, limit: int = 20) -> list[AuditEvent]:
     )
 
 
-@dataclass
-class ChainCheck:
-    ok: bool
-    checked: int
-    bad_id: int | None = None
-    problem: str | None = None
-
-
-def verify_chain(batch: int = 5000) -> ChainCheck:
-    """Recompute every hash in order; report the first event that does not match."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
-    while True:
-        rows = db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.id > last_id)
-            .order_by(AuditEvent.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            head = db.session.get(AuditHead, 1)
-            if head is not None and (head.count != checked or head.last_hash != prev):
-                return ChainCheck(
-                    False,
-                    checked,
-                    head.last_id,
-                    "the newest events were deleted: the trail ends before the last recorded event",
-                )
-            return ChainCheck(True, checked)
-        for ev in rows:
-            if ev.prev_hash != prev:
-                return ChainCheck(
-                    False,
-                    checked,
-                    ev.id,
-                    "previous hash does not match: an event before it was changed or deleted",
-                )
-            expected = event_hash(
-                at=ev.at,
-                actor_id=ev.actor_id,
-                actor_username=ev.actor_username,
-                ip=ev.ip,
-                action=ev.action,
-                object_type=ev.object_type,
-                object_id=ev.object_id,
-                details=ev.details,
-                prev_hash=ev.prev_hash,
-            )
-            if expected != ev.hash:
-                return ChainCheck(False, checked, ev.id, "content does not match its hash")
-            prev = ev.hash
-            checked += 1
-            last_id = ev.id
-        db.session.expunge_all()
+def verify_chain(anchors: tuple[Anchor, ...] = ()) -> ChainCheck:
+    """Check the whole trail with the application's key (and against `anchors`)."""
+    return verify_with_key(audit_key(), anchors)

@@ -1,4 +1,4 @@
-"""Server-side login sessions and the record of failed logins."""
+"""Server-side login sessions and the counts of failed logins."""
 
 from __future__ import annotations
 
@@ -26,11 +26,17 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
-    """A failed login, counted per account and per address over a sliding window."""
+class LoginThrottle(db.Model):
+    """Failed logins counted under one key: a resolved account (`account:<id>`), an account
+    from one address (`pair:<id>:<ip>`), or one address (`address:<ip>`). Past `failures` the
+    next attempt waits until `next_at`, a delay that grows with each failure."""
 
-    __tablename__ = "login_failures"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    login: Mapped[str] = mapped_column(sa.String(254), index=True)
-    ip: Mapped[str | None] = mapped_column(sa.String(45), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    __tablename__ = "login_throttles"
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime]
+    next_at: Mapped[datetime | None]

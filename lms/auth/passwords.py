@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -71,3 +72,8 @@ def temporary_password() -> str:
     """A one-time password to read out or write down: 12 unambiguous characters."""
     chars = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(12))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def temporary_until(now: datetime) -> datetime:
+    """When a temporary password given now stops working (`LMS_TEMPORARY_PASSWORD_HOURS`)."""
+    return now + timedelta(hours=current_app.config["LMS_TEMPORARY_PASSWORD_HOURS"])

@@ -54,8 +54,6 @@ def change_password():
         )
         sessions.restart_session(current_user)
 
-    if form.validate_on_submit() and web.run(
-        change, form=form, success=_("Your password was changed. Other devices were logged out.")
-    ):
+    if web.saved(form, change, _("Your password was changed. Other devices were logged out.")):
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

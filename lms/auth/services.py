@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,9 +13,12 @@ from flask_babel import lazy_gettext as _l
 from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import format_number
 from ..users.models import User
-from .models import LoginFailure, LoginSession
+from . import throttle
+from .models import LoginSession
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
+from .roles import Role
 
 
 class LoginRefused(DomainError):
@@ -26,34 +29,9 @@ class LoginRefused(DomainError):
         self.throttled = throttled
 
 
-@dataclass(frozen=True)
-class ThrottleState:
-    account_failures: int
-    address_failures: int
-    blocked: bool
-
-
 def normalise_login(login: str) -> str:
     """A login as typed, compared the way accounts store it (stripped, small letters)."""
     return (login or "").strip().lower()
-
-
-def throttle_state(login: str, ip: str | None, now: datetime) -> ThrottleState:
-    """Count recent failures for this account and this address, in the shared database."""
-    cfg = current_app.config
-    since = now - cfg["LOGIN_FAILURE_WINDOW"]
-    account = db.session.scalar(
-        sa.select(sa.func.count()).where(LoginFailure.login == login, LoginFailure.at > since)
-    )
-    address = 0
-    if ip:
-        address = db.session.scalar(
-            sa.select(sa.func.count()).where(LoginFailure.ip == ip, LoginFailure.at > since)
-        )
-    blocked = (
-        account >= cfg["LOGIN_MAX_FAILURES"] or address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-    return ThrottleState(account, address, blocked)
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -66,37 +44,46 @@ def find_user_by_login(login: str) -> User | None:
     )
 
 
-def authenticate(login: str, password: str, ip: str | None, now: datetime) -> User:
-    """Check credentials, refusing once too many recent failures were made.
+def wait_message(wait: timedelta):
+    """How long to wait before the next try, in whole minutes (at least one)."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return _l(
+        "Too many failed attempts. Wait %(minutes)s minutes, then try again.",
+        minutes=format_number(minutes),
+    )
 
-    Every failure is recorded and committed at once so that other worker processes see it.
+
+def authenticate(login: str, password: str, ip: str | None, now: datetime) -> User:
+    """Check credentials, each attempt counted before the password is checked (`throttle`).
+
+    The count is committed at once, so that other worker processes see it; a success takes
+    it back in the caller's transaction.
     """
-    key = normalise_login(login)
-    if throttle_state(key, ip, now).blocked:
-        minutes = int(current_app.config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)
-        raise LoginRefused(
-            _l(
-                "Too many failed attempts. Wait %(minutes)s minutes, then try again.",
-                minutes=minutes,
-            ),
-            throttled=True,
-        )
-    user = find_user_by_login(key)
+    policy = throttle.Policy.from_config(current_app.config)
+    user = find_user_by_login(login)
+    wait = throttle.reserve(user, ip, now, policy)
+    db.session.commit()
+    if wait is not None:
+        raise LoginRefused(wait_message(wait), throttled=True)
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or not user.active:
-        db.session.add(LoginFailure(login=key[:254], ip=ip, at=now))
-        db.session.execute(
-            sa.delete(LoginFailure).where(
-                LoginFailure.at < now - current_app.config["LOGIN_FAILURE_WINDOW"]
-            )
-        )
-        db.session.commit()
         raise LoginRefused(_l("The login name or password is not correct."))
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login == key))
+    if user.password_expired(now):
+        raise LoginRefused(
+            _l("This temporary password has expired. Ask an administrator for a new one.")
+        )
+    throttle.succeeded(user, ip, now, policy)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     return user
+
+
+def idle_limit(user: User, config) -> timedelta:
+    """How long a session of `user` may go without a request: staff sooner than trainees."""
+    staff = any(role != Role.TRAINEE for role in user.roles)
+    minutes = config["LMS_IDLE_MINUTES_STAFF" if staff else "LMS_IDLE_MINUTES_TRAINEE"]
+    return timedelta(minutes=minutes)
 
 
 def start_session(user: User, ip: str | None, user_agent: str | None, now: datetime) -> str:
@@ -155,5 +142,6 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = now
     user.must_change_password = False
+    user.password_expires_at = None
     end_all_sessions(user.id)
     audit.record(user, "user.password_changed", user, now=now)

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..database import utcnow
 from ..extensions import login_manager
+from ..i18n import format_number
 from . import services
 
 SESSION_KEY = "sid"
+SEEN_KEY = "seen"  # when this browser last made a request (seconds), for the idle timeout
+SEEN_EVERY = 60  # refresh it at most once a minute, so the cookie is not re-sent every page
 # Pages a user who must change their password may still open.
 ALLOWED_BEFORE_PASSWORD_CHANGE = {
     "auth.change_password",
@@ -44,7 +48,25 @@ def load_user(user_id: str):
         uid = int(user_id)
     except (TypeError, ValueError):
         return None
-    return services.user_for_session(token, uid, utcnow())
+    now = utcnow()
+    user = services.user_for_session(token, uid, now)
+    if user is None:
+        return None
+    seen = session.get(SEEN_KEY)
+    idle = services.idle_limit(user, current_app.config)
+    if isinstance(seen, int | float) and now.timestamp() - seen > idle.total_seconds():
+        # The cookie forgets the session (the row ends with its absolute lifetime). Not
+        # logout_user(): it would load the user again, from here.
+        session.clear()
+        minutes = format_number(int(idle.total_seconds() // 60))
+        flash(
+            _("You were logged out after %(minutes)s minutes without activity.", minutes=minutes),
+            "info",
+        )
+        return None
+    if not isinstance(seen, int | float) or now.timestamp() - seen >= SEEN_EVERY:
+        session[SEEN_KEY] = int(now.timestamp())  # the signed cookie keeps it: no write per page
+    return user
 
 
 def log_in(user) -> None:
@@ -53,6 +75,7 @@ def log_in(user) -> None:
     session.clear()
     token = services.start_session(user, request.remote_addr, request.user_agent.string, utcnow())
     session[SESSION_KEY] = token
+    session[SEEN_KEY] = int(utcnow().timestamp())
     session.permanent = True
     login_user(user)
 

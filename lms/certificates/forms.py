@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import Form, choices
-from .models import RevocationReason
+from .models import ReviewOutcome, RevocationReason
 
 
 class RevokeForm(Form):
@@ -15,6 +15,32 @@ class RevokeForm(Form):
     note = TextAreaField(
         _l("Note"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2}
     )
+
+
+class ReviewDecisionForm(Form):
+    outcome = RadioField(
+        _l("Decision"),
+        choices=choices((o.value, o.label) for o in ReviewOutcome),
+        validators=[DataRequired(_l("Choose whether the certificate stands."))],
+    )
+    reason = SelectField(
+        _l("Reason for revoking"),
+        choices=choices(((r.value, r.label) for r in RevocationReason), "—"),
+        validators=[Optional()],
+        description=_l("Only when revoking."),
+    )
+    note = TextAreaField(
+        _l("Why"),
+        validators=[
+            DataRequired(_l("Say why: the note is kept with the review.")),
+            Length(max=1000),
+        ],
+        render_kw={"rows": 3},
+    )
+
+    def decision(self) -> tuple[ReviewOutcome, RevocationReason | None]:
+        reason = RevocationReason(self.reason.data) if self.reason.data else None
+        return ReviewOutcome(self.outcome.data), reason
 
 
 class LookupForm(Form):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import partial_index
 from ..curricula.models import Curriculum
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
@@ -66,25 +67,20 @@ class CertificateSettings(db.Model):
     place_en: Mapped[str] = mapped_column(sa.Text, default="Phnom Penh")
 
 
+# Neither revoked nor replaced (it may have expired): see `Certificate.is_current`.
+CURRENT = "revoked_at IS NULL AND superseded_at IS NULL"
+
+
 class Certificate(db.Model):
     __tablename__ = "certificates"
     audit_type = "certificate"
     __table_args__ = (
         # At most one active certificate per enrolment, whatever two officers do at once.
-        sa.Index(
-            "uq_certificates_active_enrolment",
-            "enrolment_id",
-            unique=True,
-            sqlite_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
+        partial_index(
+            "uq_certificates_active_enrolment", "enrolment_id", where=CURRENT, unique=True
         ),
         # "Expiring within 90 days" counts current certificates only (the registry's banner).
-        sa.Index(
-            "ix_certificates_current_expiry",
-            "expires_on",
-            sqlite_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL AND superseded_at IS NULL"),
-        ),
+        partial_index("ix_certificates_current_expiry", "expires_on", where=CURRENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,3 +167,35 @@ class Certificate(db.Model):
         if self.expires_on is not None and self.expires_on < day:
             return CertificateStatus.EXPIRED
         return CertificateStatus.VALID
+
+
+class ReviewOutcome(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed: the certificate stands"), "ok", "✓"
+    REVOKED = "revoked", _l("Revoked"), "bad", "✗"
+
+
+class CertificateReview(db.Model):
+    """A certificate put under review because the evidence it was issued on changed (a
+    corrected record, a reversed panel decision); an accreditation officer closes it by
+    confirming the certificate or revoking it. Open while `closed_at` is None."""
+
+    __tablename__ = "certificate_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="CASCADE"), index=True
+    )
+    opened_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(sa.Text)  # what changed, as the system saw it
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    outcome: Mapped[ReviewOutcome | None] = mapped_column(enum_column(ReviewOutcome))
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    certificate: Mapped[Certificate] = relationship()
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -1,5 +1,6 @@
 """Issuing and managing certificates (officers) and one's own (trainees). The registry and its
-settings are in registry_routes.py, public verification in verify_routes.py."""
+settings are in registry_routes.py, reviews in review_routes.py, public verification in
+verify_routes.py."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ register_panel(
                 _l("Search, revoke, and see certificates expiring soon"),
             ),
             Link(_l("Cohorts"), "training.list_cohorts", _l("See who is eligible and issue")),
+            Link(
+                _l("Certificates under review"),
+                "certificates.list_reviews",
+                _l(
+                    "%(count)s waiting for a decision: the evidence changed after issue",
+                    count=format_number(services.reviews_waiting_count()),
+                ),
+            ),
         ],
         order=15,
     )
@@ -153,6 +162,7 @@ def show_certificate(certificate_id: int):
         form=RevokeForm(),
         reissue_form=ReissueForm(prefix="reissue"),
         successor=services.successor(certificate),
+        review=services.open_review(certificate) if officer else None,
         cpd=services.cpd_renewal(certificate, now) if officer and certificate.is_current else None,
         verify_url=f"{_base_url()}/verify/{certificate.verification_code}",
     )
@@ -206,7 +216,14 @@ def reissue(certificate_id: int):
 def download(certificate_id: int, variant: str):
     certificate = _viewable(certificate_id)
     if variant == "pdf":
-        data = services.stored_pdf(certificate, storage.area("certificates"))
+        area = storage.area("certificates")
+        data = web.run(lambda: services.download_pdf(current_user, certificate, area, utcnow()))
+        data = data.value
+        if isinstance(data, services.FailedCheck):
+            page = render_template(
+                "certificates/file_failed.html", certificate=certificate, problem=data.message
+            )
+            return page, 409
         name = f"{certificate.serial}.pdf"
     else:
         data = services.archival_pdf(certificate, _base_url())
@@ -231,4 +248,4 @@ def my_certificates():
     )
 
 
-from . import registry_routes, verify_routes  # noqa: E402, F401 (they add their views to bp)
+from . import registry_routes, review_routes, verify_routes  # noqa: E402, F401 (add views to bp)

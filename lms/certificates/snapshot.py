@@ -3,7 +3,9 @@
 Issuing, renewal, the corrected re-issue and the national generator build a
 `CertificateSnapshot`; the pages, the PDF and public verification read it. It is stored as JSON
 in `Certificate.snapshot` with the flat keys certificates have always had: version 1 only adds
-`version`, so a snapshot stored before there were versions (no `version` key) loads as it is.
+`version`, so a snapshot stored before there were versions (no `version` key) loads as it is;
+version 2 adds `by_panel`, the codes of the competencies a panel decided (kept only when there
+are some; older snapshots load with none).
 
 Item access (`snapshot["holder_en"]`, `{**snapshot}`) gives the stored form of a value (dates as
 ISO text), for code that read the snapshot as the dict it used to be.
@@ -17,7 +19,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 Competency = tuple[str, str, str]  # code, title in Khmer, title in English
 
@@ -80,6 +82,7 @@ class CertificateSnapshot:
     place_en: str
     renewed_by_refresher: str | None = None  # the refresher curriculum's code
     renewed_by_cpd_credits: float | None = None  # the credits it was renewed on
+    by_panel: tuple[str, ...] = ()  # codes of the competencies decided by a panel, not the rule
     version: int = SNAPSHOT_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,10 +93,14 @@ class CertificateSnapshot:
             value = getattr(self, item.name)
             if item.name == "version" or (item.name in _RENEWED_BY and value is None):
                 continue
+            if item.name == "by_panel" and not value:
+                continue
             if isinstance(value, date):
                 value = value.isoformat()
             elif item.name == "competencies":
                 value = [list(c) for c in value]
+            elif item.name == "by_panel":
+                value = list(value)
             stored[item.name] = value
         return stored
 
@@ -124,6 +131,7 @@ class CertificateSnapshot:
             expires_on=date.fromisoformat(expires) if expires else None,
             renewed_by_refresher=stored.get("renewed_by_refresher"),
             renewed_by_cpd_credits=stored.get("renewed_by_cpd_credits"),
+            by_panel=tuple(stored.get("by_panel", ())),
         )
 
     @classmethod

@@ -4,6 +4,7 @@ number and family name. Rate limited per address; no login."""
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .. import web
@@ -18,6 +19,19 @@ from .routes import bp
 
 def _rate_limit():
     return current_app.config["LMS_VERIFY_RATE_LIMIT"]
+
+
+def _lookup_limit():
+    return current_app.config["LMS_LOOKUP_RATE_LIMIT"]
+
+
+def _lookup_key() -> str:
+    return f"lookup:{get_remote_address()}"  # counted apart from opening QR addresses
+
+
+def _no_search() -> bool:
+    """Opening the empty look-up form is not a search, and is not counted as one."""
+    return not request.args
 
 
 # Rendered verification pages for visitors who are not logged in, per process, keyed by
@@ -48,7 +62,7 @@ def verify(code: str):
             "revoked": certificate.revoked_at,
         },
         status=certificate.status_on(today),
-        reason=certificate.revocation_reason,
+        reason=services.public_reason(certificate),
     )
     if cacheable and not session:  # rendering set nothing in the session (no flash, no token)
         _pages.put(key, page)
@@ -68,6 +82,9 @@ def verify_json(code: str):
 @bp.route("/verify")
 @public
 @limiter.limit(_rate_limit)
+@limiter.limit(
+    _lookup_limit, key_func=lambda: f"lookup:{get_remote_address()}", exempt_when=_no_search
+)
 def lookup():
     form = LookupForm(request.args)
     not_found = False

@@ -59,10 +59,8 @@ def edit_details(curriculum):
     form.cadres.choices = [
         SelectChoice(c.code, localised(c, "name")) for c in users.cadres(active_only=True)
     ]
-    if form.validate_on_submit() and web.run(
-        lambda: editing.save_details(current_user, curriculum, form.apply_to, utcnow()),
-        form=form,
-        success=SAVED,
+    if web.saved(
+        form, lambda: editing.save_details(current_user, curriculum, form.apply_to, utcnow()), SAVED
     ):
         return redirect(_show(curriculum.id))
     return render_template(
@@ -86,10 +84,10 @@ def edit_module(curriculum, index):
     )
     if request.method == "GET":
         form.add_empty_outcomes(module)
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: editing.save_module(current_user, curriculum, index, form.module_spec(), utcnow()),
-        form=form,
-        success=SAVED,
+        SAVED,
     ):
         return redirect(_show(curriculum.id))
     return render_template(
@@ -133,12 +131,12 @@ def edit_instrument(curriculum, index):
         else None
     )
     form.module.choices = choices(((m.code, f"{m.code} {m.title.en}") for m in spec.modules), "—")
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: editing.save_instrument(
             current_user, curriculum, index, form.instrument_spec(), utcnow()
         ),
-        form=form,
-        success=SAVED,
+        SAVED,
     ):
         return redirect(_show(curriculum.id))
     return render_template(
@@ -176,12 +174,12 @@ def edit_instrument_part(curriculum, index: int, part: str, number):
     )
     if part == "questions":
         form.add_empty_options()
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: editing.save_instrument_part(
             current_user, curriculum, index, part, number, form.spec(), utcnow()
         ),
-        form=form,
-        success=SAVED,
+        SAVED,
     ):
         return redirect(_show(curriculum.id))
     return render_template(

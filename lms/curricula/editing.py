@@ -12,7 +12,6 @@ from collections.abc import Callable
 from flask_babel import lazy_gettext as _l
 
 from .. import versioning
-from ..audit import services as audit
 from ..errors import DomainError, NotFound
 from ..frameworks import services as frameworks
 from ..frameworks.reader import Reader
@@ -71,13 +70,7 @@ def edit(
     change(spec)
     check(spec, frameworks.read_framework(curriculum.framework))
     updated = services.write_curriculum(spec, curriculum.framework, curriculum)
-    audit.record(
-        actor,
-        f"curriculum.{action}",
-        curriculum,
-        {"code": curriculum.code, "version": curriculum.version},
-        now=now,
-    )
+    versioning.record_event(actor, curriculum, action, now)
     return updated
 
 

@@ -17,7 +17,7 @@ from ..errors import ImportRejected, RowError
 from ..frameworks.case import read_case_json
 from ..frameworks.files import LoadedFile, dump_data, framework_to_data, read_framework
 from ..frameworks.moodle import read_moodle_csv
-from ..frameworks.reader import Reader, parse_yaml
+from ..frameworks.reader import Reader, parse_yaml, read_data_file
 from ..frameworks.spec import FrameworkSpec
 from .reading import read_curriculum
 from .spec import CurriculumSpec
@@ -87,10 +87,9 @@ def read_files(paths: list[Path], known_frameworks=None):
     loaded: list[LoadedFile] = []
     errors: list[RowError] = []
     for path in paths:
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            errors.append(RowError(1, "", _l("The file is not UTF-8 text."), str(path)))
+        text, problem = read_data_file(path)
+        if problem:
+            errors.append(problem)
             continue
         if path.suffix.lower() == ".csv":
             item, problems = read_moodle_csv(text, str(path))
@@ -153,8 +152,8 @@ def sibling_frameworks(paths: list[Path]):
             cache = {}
             for folder in {p.parent for p in paths}:
                 for candidate in in_folder(folder):
-                    text = candidate.read_text(encoding="utf-8")
-                    if "kind: framework" not in text:
+                    text, problem = read_data_file(candidate)
+                    if problem or "kind: framework" not in text:
                         continue
                     item, problems = read_text(text, str(candidate))
                     if item is not None and not problems:

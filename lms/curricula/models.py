@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from ..columns import Described, DraftTitled, DraftWorded, Positioned, parent_key
 from ..database import enum_column
 from ..extensions import db
 from ..frameworks.models import Competency, Framework
@@ -38,17 +39,13 @@ instrument_competencies = _link(
 )
 
 
-class Curriculum(Versioned, Publishable, db.Model):
+class Curriculum(Versioned, Publishable, DraftTitled, Described, db.Model):
     """One version of a curriculum. Published versions never change."""
 
     __tablename__ = "curricula"
     audit_type = "curriculum"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     kind: Mapped[CurriculumKind] = mapped_column(enum_column(CurriculumKind))
     framework_id: Mapped[int] = mapped_column(sa.ForeignKey("frameworks.id"), index=True)
     cpd_credits: Mapped[float] = mapped_column(default=0)
@@ -73,20 +70,13 @@ class Curriculum(Versioned, Publishable, db.Model):
     )
 
 
-class Module(db.Model):
+class Module(Positioned, DraftTitled, Described, db.Model):
     __tablename__ = "modules"
     __table_args__ = (sa.UniqueConstraint("curriculum_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    curriculum_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("curricula.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
+    curriculum_id: Mapped[int] = parent_key("curricula")
     code: Mapped[str] = mapped_column(sa.String(40))
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     hours_theory: Mapped[float] = mapped_column(default=0)
     hours_practical: Mapped[float] = mapped_column(default=0)
     hours_clinical: Mapped[float] = mapped_column(default=0)
@@ -101,16 +91,11 @@ class Module(db.Model):
         return self.hours_theory + self.hours_practical + self.hours_clinical
 
 
-class Outcome(db.Model):
+class Outcome(Positioned, DraftWorded, db.Model):
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
-    text_km: Mapped[str | None] = mapped_column(sa.Text)
-    text_en: Mapped[str] = mapped_column(sa.Text)
+    module_id: Mapped[int] = parent_key("modules")
 
     module: Mapped[Module] = relationship(back_populates="outcomes")
     competencies: Mapped[list[Competency]] = relationship(
@@ -118,24 +103,17 @@ class Outcome(db.Model):
     )
 
 
-class Instrument(db.Model):
+class Instrument(Positioned, DraftTitled, Described, db.Model):
     """An assessment instrument of the curriculum's assessment plan, and its pass rule."""
 
     __tablename__ = "instruments"
     __table_args__ = (sa.UniqueConstraint("curriculum_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    curriculum_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("curricula.id", ondelete="CASCADE"), index=True
-    )
+    curriculum_id: Mapped[int] = parent_key("curricula")
     module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("modules.id", ondelete="SET NULL"))
-    position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(sa.String(40))
     type: Mapped[InstrumentType] = mapped_column(enum_column(InstrumentType))
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     second_assessor: Mapped[bool] = mapped_column(default=False)
     min_share_percent: Mapped[int | None]
     all_critical: Mapped[bool] = mapped_column(default=True)
@@ -158,59 +136,42 @@ class Instrument(db.Model):
     )
 
 
-class ChecklistItem(db.Model):
-    __tablename__ = "checklist_items"
+class InstrumentPart(Positioned):
+    """A row of an instrument's content, in order: a checklist item, a question, a case type."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instrument_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
-    text_km: Mapped[str | None] = mapped_column(sa.Text)
-    text_en: Mapped[str] = mapped_column(sa.Text)
+
+    @declared_attr
+    def instrument_id(cls) -> Mapped[int]:
+        return parent_key("instruments")
+
+
+class ChecklistItem(InstrumentPart, DraftWorded, db.Model):
+    __tablename__ = "checklist_items"
+
     critical: Mapped[bool] = mapped_column(default=False)
 
 
-class Question(db.Model):
+class Question(InstrumentPart, DraftWorded, db.Model):
     __tablename__ = "questions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instrument_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
-    text_km: Mapped[str | None] = mapped_column(sa.Text)
-    text_en: Mapped[str] = mapped_column(sa.Text)
 
     options: Mapped[list[QuestionOption]] = relationship(
         order_by="QuestionOption.position", cascade="all, delete-orphan"
     )
 
 
-class QuestionOption(db.Model):
+class QuestionOption(Positioned, DraftWorded, db.Model):
     __tablename__ = "question_options"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
-    text_km: Mapped[str | None] = mapped_column(sa.Text)
-    text_en: Mapped[str] = mapped_column(sa.Text)
+    question_id: Mapped[int] = parent_key("questions")
     correct: Mapped[bool] = mapped_column(default=False)
 
 
-class CaseType(db.Model):
+class CaseType(InstrumentPart, DraftTitled, db.Model):
     """A kind of case a logbook counts, with the minimum number of verified cases."""
 
     __tablename__ = "case_types"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instrument_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(sa.String(40))
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
     min_count: Mapped[int] = mapped_column(default=1)

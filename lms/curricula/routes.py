@@ -1,15 +1,16 @@
 """Browsing curricula; administrators import files, publish, version and edit drafts."""
 
+from functools import partial
+
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import versioning, web
+from .. import version_pages, versioning, web
 from ..auth.access import login_required, roles_required
 from ..auth.roles import Role
 from ..database import utcnow
 from ..frameworks import services as frameworks
-from ..frameworks.spec import Status
 from . import importer, services
 from .exports import curriculum_text
 from .forms import ImportFilesForm
@@ -33,15 +34,7 @@ def _show(curriculum_id: int) -> str:
 @bp.route("/curricula")
 @login_required
 def list_curricula():
-    q, status = versioning.list_filters(request.args.get("q"), request.args.get("status"))
-    return render_template(
-        "curricula/list.html",
-        items=services.latest_versions(q, status),
-        q=q or "",
-        status=status,
-        statuses=list(Status),
-        import_url=url_for("curricula.import_files") if current_user.has_role(Role.ADMIN) else None,
-    )
+    return version_pages.list_page("curricula/list.html", services.latest_versions)
 
 
 @bp.route("/curricula/<int:curriculum_id>")
@@ -92,11 +85,12 @@ def import_files():
 @admin_only
 def publish_curriculum(curriculum_id: int):
     curriculum = get_curriculum(curriculum_id)
-    confirmed = request.form.get("confirm_uncovered") == "1"
-    return web.act(
-        lambda: services.publish_curriculum(current_user, curriculum, utcnow(), confirmed),
-        _show(curriculum_id),
-        _("The curriculum was published."),
+    publish = partial(
+        services.publish_curriculum,
+        confirm_uncovered=request.form.get("confirm_uncovered") == "1",
+    )
+    return version_pages.change_version(
+        publish, curriculum, _show, _("The curriculum was published.")
     )
 
 
@@ -104,10 +98,8 @@ def publish_curriculum(curriculum_id: int):
 @admin_only
 def retire_curriculum(curriculum_id: int):
     curriculum = get_curriculum(curriculum_id)
-    return web.act(
-        lambda: services.retire_curriculum(current_user, curriculum, utcnow()),
-        _show(curriculum_id),
-        _("The curriculum was retired."),
+    return version_pages.change_version(
+        services.retire_curriculum, curriculum, _show, _("The curriculum was retired.")
     )
 
 
@@ -115,9 +107,10 @@ def retire_curriculum(curriculum_id: int):
 @admin_only
 def new_curriculum_version(curriculum_id: int):
     curriculum = get_curriculum(curriculum_id)
-    return web.act(
-        lambda: services.new_draft_version(current_user, curriculum, utcnow()),
-        lambda draft: _show(draft.id if draft else curriculum_id),
+    return version_pages.change_version(
+        services.new_draft_version,
+        curriculum,
+        _show,
         _("A new draft version was made. Edit it, then publish it."),
     )
 

@@ -118,8 +118,9 @@ def save_competency(
         actor,
         "competency.created" if created else "competency.updated",
         competency,
-        {"framework": framework.id, "code": data.code},
         now=now,
+        framework=framework.id,
+        code=data.code,
     )
     return competency
 
@@ -134,7 +135,7 @@ def move_competency(actor, framework: Framework, competency: Competency, step: i
         siblings[index], siblings[target] = siblings[target], siblings[index]
         _renumber(siblings)
         _touch(framework)
-        audit.record(actor, "competency.moved", competency, {"step": step}, now=now)
+        audit.record(actor, "competency.moved", competency, now=now, step=step)
 
 
 def delete_competency(actor, framework: Framework, competency: Competency, now) -> None:
@@ -151,8 +152,9 @@ def delete_competency(actor, framework: Framework, competency: Competency, now) 
         actor,
         "competency.deleted",
         competency,
-        {"framework": framework.id, "codes": [c.code for c in gone]},
         now=now,
+        framework=framework.id,
+        codes=[c.code for c in gone],
     )
 
 
@@ -190,10 +192,4 @@ def save_details(actor, framework: Framework, data: DetailsData, now) -> None:
     if data.cadres is not None:
         spec.cadres = data.cadres
     services.write_framework(spec, framework)
-    audit.record(
-        actor,
-        "framework.details_edited",
-        framework,
-        {"code": framework.code, "version": framework.version},
-        now=now,
-    )
+    versioning.record_event(actor, framework, "details_edited", now)

@@ -14,7 +14,6 @@ import yaml
 from flask_babel import lazy_gettext as _l
 
 from .reader import COMMON, Reader, read_header
-from .reader import parse_yaml as parse_yaml  # quality/files.py reads its files with it from here
 from .spec import CompetencySpec, FrameworkSpec, LevelSpec, ScaleSpec, Text
 
 MAX_DEPTH = 6

@@ -10,7 +10,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import CheckboxListField, DescriptionFields, Form, TitleFields, optional_int
+from ..forms import (
+    CheckboxListField,
+    DescriptionFields,
+    Form,
+    TitleFields,
+    form_values,
+    optional_int,
+)
 from .editing import DetailsData, NodeData
 from .models import Framework
 from .spec import Text
@@ -31,14 +38,11 @@ class CompetencyForm(TitleFields, DescriptionFields, Form):
     critical = BooleanField(_l("Critical (life-saving, must be shown)"))
 
     def node_data(self) -> NodeData:
-        return NodeData(
-            code=self.code.data,
-            title_km=self.title_km.data,
-            title_en=self.title_en.data,
+        return form_values(
+            self,
+            NodeData,
             description_km=self.description_km.data or None,
             description_en=self.description_en.data or None,
-            critical=self.critical.data,
-            parent_id=self.parent_id.data,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import Described, DraftTitled, Positioned, parent_key
 from ..extensions import db
 from ..users.models import Cadre
 from ..versioning import Publishable, Versioned
@@ -17,17 +18,13 @@ framework_cadres = sa.Table(
 )
 
 
-class Framework(Versioned, Publishable, db.Model):
+class Framework(Versioned, Publishable, DraftTitled, Described, db.Model):
     """One version of a competency framework. Published versions never change."""
 
     __tablename__ = "frameworks"
     audit_type = "framework"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     authority_km: Mapped[str | None] = mapped_column(sa.Text)
     authority_en: Mapped[str | None] = mapped_column(sa.Text)
     scale_title_km: Mapped[str | None] = mapped_column(sa.Text)
@@ -45,22 +42,18 @@ class Framework(Versioned, Publishable, db.Model):
     )
 
 
-class ScaleLevel(db.Model):
+class ScaleLevel(DraftTitled, Described, db.Model):
     __tablename__ = "scale_levels"
     __table_args__ = (sa.UniqueConstraint("framework_id", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    framework_id: Mapped[int] = mapped_column(sa.ForeignKey("frameworks.id", ondelete="CASCADE"))
+    framework_id: Mapped[int] = parent_key("frameworks", index=False)
     value: Mapped[int]
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
 
     framework: Mapped[Framework] = relationship(back_populates="levels")
 
 
-class Competency(db.Model):
+class Competency(Positioned, DraftTitled, Described, db.Model):
     """A node of a framework's tree: a domain, a competency or a performance criterion."""
 
     __tablename__ = "competencies"
@@ -68,20 +61,11 @@ class Competency(db.Model):
     __table_args__ = (sa.UniqueConstraint("framework_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    framework_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("frameworks.id", ondelete="CASCADE"), index=True
-    )
-    parent_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("competencies.id", ondelete="CASCADE"), index=True
-    )
+    framework_id: Mapped[int] = parent_key("frameworks")
+    parent_id: Mapped[int | None] = parent_key("competencies")
     code: Mapped[str] = mapped_column(sa.String(40))
-    title_km: Mapped[str | None] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     critical: Mapped[bool] = mapped_column(default=False)
     depth: Mapped[int] = mapped_column(default=0)
-    position: Mapped[int] = mapped_column(default=0)
 
     framework: Mapped[Framework] = relationship(back_populates="competencies")
     parent: Mapped[Competency | None] = relationship(remote_side="Competency.id")

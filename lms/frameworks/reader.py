@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import Enum
+from pathlib import Path
 
 import yaml
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,8 @@ from flask_babel import lazy_gettext as _l
 from ..errors import RowError
 from .spec import Status, Text
 
+# A data file is text a person wrote: far below this (the largest shipped one is under 100 KB).
+MAX_DATA_FILE_BYTES = 2 * 1024 * 1024
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 KHMER_RE = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 
@@ -169,10 +172,51 @@ def used_twice(code: str, other: str):
     return _l("The code %(code)s is used twice (first at %(other)s).", code=code, other=other)
 
 
+def too_large(size: int, source: str) -> RowError | None:
+    """The error for a data file over `MAX_DATA_FILE_BYTES`, or None."""
+    if size <= MAX_DATA_FILE_BYTES:
+        return None
+    limit = MAX_DATA_FILE_BYTES // (1024 * 1024)
+    return RowError(1, "", _l("The file is larger than %(mb)s MB.", mb=limit), source)
+
+
+def read_data_file(path: Path) -> tuple[str | None, RowError | None]:
+    """A data file's text (UTF-8, a byte-order mark allowed), or why it cannot be read: not
+    there, too large (checked before reading), or not UTF-8."""
+    source = str(path)
+    try:
+        large = too_large(path.stat().st_size, source)
+        if large:
+            return None, large
+        return path.read_bytes().decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, RowError(1, "", _l("The file is not UTF-8 text."), source)
+    except OSError as exc:
+        return None, RowError(1, "", _l("Cannot read the file: %(e)s", e=exc), source)
+
+
+def _aliases(text: str) -> int | None:
+    """Refuse YAML anchors and aliases (`&a`, `*a`): data files do not need them, and nested
+    aliases make a few hundred bytes expand into gigabytes."""
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            return token.start_mark.line + 1  # the line of the first one
+    return None
+
+
 def parse_yaml(text: str, source: str) -> tuple[object, dict[str, int], list[RowError]]:
-    """YAML text to Python values plus the line of every path; syntax errors as RowErrors."""
+    """YAML text to Python values plus the line of every path; syntax errors as RowErrors.
+
+    Too large a text, or one with anchors or aliases, is refused before anything is built."""
+    large = too_large(len(text.encode("utf-8")), source)
+    if large:
+        return None, {}, [large]
     loader = yaml.SafeLoader(text)
     try:
+        alias_line = _aliases(text)
+        if alias_line:
+            message = _l("YAML anchors and aliases (& and *) are not allowed in data files.")
+            return None, {}, [RowError(alias_line, "", message, source)]
         node = loader.get_single_node()
         lines: dict[str, int] = {}
 

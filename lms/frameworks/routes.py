@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import versioning, web
+from .. import version_pages, versioning, web
 from ..auth.access import login_required, roles_required
 from ..auth.roles import Role
 from ..database import utcnow
@@ -17,7 +17,6 @@ from ..users import services as users
 from . import editing, services
 from .forms import CompetencyForm, FrameworkDetailsForm
 from .models import Competency, Framework
-from .spec import Status
 
 bp = Blueprint("frameworks", __name__)
 admin_only = roles_required(Role.ADMIN)
@@ -53,15 +52,7 @@ def _show(framework_id: int) -> str:
 @bp.route("/frameworks")
 @login_required
 def list_frameworks():
-    q, status = versioning.list_filters(request.args.get("q"), request.args.get("status"))
-    return render_template(
-        "frameworks/list.html",
-        items=services.latest_versions(q, status),
-        q=q or "",
-        status=status,
-        statuses=list(Status),
-        import_url=url_for("curricula.import_files") if current_user.has_role(Role.ADMIN) else None,
-    )
+    return version_pages.list_page("frameworks/list.html", services.latest_versions)
 
 
 @bp.route("/frameworks/<int:framework_id>")
@@ -106,10 +97,8 @@ def diff_frameworks(framework_id: int):
 @admin_only
 def publish_framework(framework_id: int):
     framework = web.get_or_404(Framework, framework_id)
-    return web.act(
-        lambda: services.publish_framework(current_user, framework, utcnow()),
-        _show(framework_id),
-        _("The framework was published."),
+    return version_pages.change_version(
+        services.publish_framework, framework, _show, _("The framework was published.")
     )
 
 
@@ -117,10 +106,8 @@ def publish_framework(framework_id: int):
 @admin_only
 def retire_framework(framework_id: int):
     framework = web.get_or_404(Framework, framework_id)
-    return web.act(
-        lambda: services.retire_framework(current_user, framework, utcnow()),
-        _show(framework_id),
-        _("The framework was retired."),
+    return version_pages.change_version(
+        services.retire_framework, framework, _show, _("The framework was retired.")
     )
 
 
@@ -128,9 +115,10 @@ def retire_framework(framework_id: int):
 @admin_only
 def new_framework_version(framework_id: int):
     framework = web.get_or_404(Framework, framework_id)
-    return web.act(
-        lambda: services.new_draft_version(current_user, framework, utcnow()),
-        lambda draft: _show(draft.id if draft else framework_id),
+    return version_pages.change_version(
+        services.new_draft_version,
+        framework,
+        _show,
         _("A new draft version was made. Edit it, then publish it."),
     )
 
@@ -159,12 +147,12 @@ def edit_competency(framework_id: int, competency_id):
         ),
         _("(top level)"),
     )
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: editing.save_competency(
             current_user, framework, form.node_data(), utcnow(), competency
         ),
-        form=form,
-        success=_("The competency was saved."),
+        _("The competency was saved."),
     ):
         return redirect(_show(framework.id))
     return render_template(
@@ -214,10 +202,10 @@ def edit_framework(framework_id: int):
     form.proficient.choices = [
         SelectChoice(lv.value, f"{lv.value} {localised(lv, 'title')}") for lv in framework.levels
     ]
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: editing.save_details(current_user, framework, form.details(), utcnow()),
-        form=form,
-        success=_("The changes were saved."),
+        _("The changes were saved."),
     ):
         return redirect(_show(framework_id))
     return render_template("frameworks/edit.html", form=form, framework=framework)

@@ -1,11 +1,14 @@
 """Error pages, in the reader's language."""
 
+import time
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, limiter
+from ..i18n import format_number
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -39,7 +42,23 @@ def render_error(code: int, message=None):
     ), code
 
 
+def wait_message(reset_at: float | None, now: float):
+    """How long to wait before the limit lets a request through again, in minutes."""
+    if reset_at is None:
+        return EXPLANATIONS[429]
+    minutes = max(1, round((reset_at - now) / 60))  # the limiter rounds its reset up
+    return _l(
+        "Too many requests came from this address. Try again in %(minutes)s minutes.",
+        minutes=format_number(minutes),
+    )
+
+
 def init_app(app) -> None:
+    @app.errorhandler(429)
+    def _too_many(_error):
+        current = limiter.current_limit
+        return render_error(429, wait_message(current.reset_at if current else None, time.time()))
+
     @app.errorhandler(CSRFError)
     def _csrf(_error):
         return render_error(

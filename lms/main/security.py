@@ -18,7 +18,8 @@ def init_app(app) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("LMS_HSTS"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            subdomains = "; includeSubDomains" if app.config.get("LMS_HSTS_SUBDOMAINS") else ""
+            headers.setdefault("Strict-Transport-Security", f"max-age=31536000{subdomains}")
         if response.mimetype == "text/html":
             # Pages can show personal data: never keep them in shared caches.
             headers.setdefault("Cache-Control", "no-store")

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import web
+from ..database import utcnow
 from ..i18n import local_today
 from ..setup import prepare_database
 from .generate import PASSWORD, Size, generate
@@ -34,7 +35,7 @@ def generate_command(seed: int, as_of, scale: float, password: str) -> None:
     """Migrate, then fill an empty database with 25 provinces, about 100 operational districts,
     1,300 facilities, 40,000 health workers, 2,000 cohorts, 150,000 enrolments, 2 million
     assessment records, 100,000 certificates and 8 rounds of quality assessments."""
-    prepare_database()
+    prepare_database(utcnow())
     day: date = as_of.date() if as_of else local_today()
     counts = web.command(lambda: generate(seed, day, Size().scaled(scale), password, click.echo))
     width = max(len(name) for name in counts)

@@ -12,6 +12,7 @@ from ..i18n import khmer_digits
 from ..orgunits.models import Facility, FacilityType, OperationalDistrict, Province
 from ..quality.models import AssessorScope
 from ..users.models import Cadre, Council, StaffAssignment, User, UserRole
+from ..users.services.accounts import NAMES
 from . import places
 from .bulk import Writer
 
@@ -264,17 +265,7 @@ class PeopleBuilder:
         w.write(UserRole.__table__, ["user_id", "role"], ((t, "instructor") for t in teachers))
 
     def _write_users(self, rows: list[tuple], extra: str) -> None:
-        columns = [
-            "id",
-            "username",
-            "password_hash",
-            "family_name_km",
-            "given_name_km",
-            "family_name_en",
-            "given_name_en",
-            "sex",
-            "date_of_birth",
-        ]
+        columns = ["id", "username", "password_hash", *NAMES, "sex", "date_of_birth"]
         columns += extra.split()
         columns += [
             "preferred_language",

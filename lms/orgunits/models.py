@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import Named
 from ..database import TimestampMixin, enum_column
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -38,26 +39,20 @@ class Province(db.Model):
     )
 
 
-class OperationalDistrict(TimestampMixin, db.Model):
+class OperationalDistrict(Named, TimestampMixin, db.Model):
     __tablename__ = "operational_districts"
     audit_type = "district"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     province_id: Mapped[int] = mapped_column(sa.ForeignKey("provinces.id"), index=True)
-    name_km: Mapped[str] = mapped_column(sa.String(200))
-    name_en: Mapped[str] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
 
     province: Mapped[Province] = relationship(back_populates="districts")
 
 
-class Facility(TimestampMixin, db.Model):
+class Facility(Named, TimestampMixin, db.Model):
     __tablename__ = "facilities"
     audit_type = "facility"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    name_km: Mapped[str] = mapped_column(sa.String(200))
-    name_en: Mapped[str] = mapped_column(sa.String(200))
     type: Mapped[FacilityType] = mapped_column(enum_column(FacilityType))
     province_id: Mapped[int] = mapped_column(sa.ForeignKey("provinces.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(

@@ -9,7 +9,7 @@ from .. import web
 from ..auth.access import roles_required
 from ..auth.roles import Role
 from ..database import utcnow
-from ..forms import CsvImportForm, choices
+from ..forms import CsvImportForm, choices, form_values
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from . import services
@@ -76,15 +76,7 @@ def list_facilities():
 
 
 def _facility_data(form: FacilityForm) -> services.FacilityData:
-    return services.FacilityData(
-        code=form.code.data,
-        name_km=form.name_km.data,
-        name_en=form.name_en.data,
-        type=FacilityType(form.type.data),
-        province_id=form.province_id.data,
-        district_id=form.district_id.data,
-        active=form.active.data,
-    )
+    return form_values(form, services.FacilityData, type=FacilityType(form.type.data))
 
 
 @bp.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
@@ -99,10 +91,10 @@ def edit_facility(facility_id):
     )
     if facility is not None and request.method == "GET":
         form.type.data = facility.type.value
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.save_facility(current_user, _facility_data(form), utcnow(), facility),
-        form=form,
-        success=_("The facility was saved."),
+        _("The facility was saved."),
     ):
         return redirect(url_for("orgunits.list_facilities"))
     return render_template("orgunits/facility_form.html", form=form, facility=facility)
@@ -125,13 +117,7 @@ def list_districts():
 
 
 def _district_data(form: DistrictForm) -> services.DistrictData:
-    return services.DistrictData(
-        code=form.code.data,
-        province_id=form.province_id.data,
-        name_km=form.name_km.data,
-        name_en=form.name_en.data,
-        active=form.active.data,
-    )
+    return form_values(form, services.DistrictData)
 
 
 @bp.route("/districts/new", methods=["GET", "POST"], defaults={"district_id": None})
@@ -141,10 +127,10 @@ def edit_district(district_id):
     district = web.get_or_404(OperationalDistrict, district_id) if district_id is not None else None
     form = DistrictForm(obj=district)
     form.province_id.choices = _province_choices()
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.save_district(current_user, _district_data(form), utcnow(), district),
-        form=form,
-        success=_("The operational district was saved."),
+        _("The operational district was saved."),
     ):
         return redirect(url_for("orgunits.list_districts"))
     return render_template("orgunits/district_form.html", form=form, district=district)

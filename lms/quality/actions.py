@@ -85,8 +85,9 @@ def add_action(actor, assessment: QualityAssessment, data: ActionData, now: date
         actor,
         "quality.action_added",
         action,
-        {"indicator": indicator.code, "due_on": str(data.due_on)},
         now=now,
+        indicator=indicator.code,
+        due_on=str(data.due_on),
     )
     return action
 
@@ -114,10 +115,8 @@ def review_action(
         actor,
         "quality.action_reviewed",
         action,
-        {
-            "status": status.value,
-            "round": round_.code if round_ else None,
-            "note": action.review_note,
-        },
         now=now,
+        status=status.value,
+        round=round_.code if round_ else None,
+        note=action.review_note,
     )

@@ -8,13 +8,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ..auth.roles import Role
 from ..datafiles import in_folder
 from ..extensions import db
 from ..i18n import local_date
 from ..orgunits.models import Facility, Province
-from ..users import services as users
-from ..users.models import Cadre, Sex, StaffAssignment, User
+from ..users import demo as users_demo
+from ..users.models import Sex, StaffAssignment, User
 from . import services
 from .files import TOOLS
 from .importer import import_tools
@@ -83,25 +82,8 @@ def load(now) -> None:
     takeo = db.session.scalar(sa.select(Province.id).where(Province.code == "21"))
     for person in people.values():
         services.set_scopes(None, person, [takeo], [], now)
+    users_demo.add_trainees(STAFF, now)
     facility = {f.code: f for f in db.session.scalars(sa.select(Facility))}
-    cadre = dict(db.session.execute(sa.select(Cadre.code, Cadre.id)).all())
-    for username, fkm, gkm, fen, gen, sex, cadre_code, facility_code in STAFF:
-        users.create_user(
-            None,
-            users.UserData(
-                username=username,
-                family_name_km=fkm,
-                given_name_km=gkm,
-                family_name_en=fen,
-                given_name_en=gen,
-                sex=sex,
-                roles={Role.TRAINEE},
-                cadre_id=cadre[cadre_code],
-                facility_id=facility[facility_code].id,
-            ),
-            now,
-            password=f"demo-{username}-2026",
-        )
     # Demo staff have worked where they are for a year: earlier rounds count them too.
     db.session.execute(
         sa.update(StaffAssignment).values(started_on=local_date(now) - timedelta(days=365))

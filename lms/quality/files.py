@@ -12,7 +12,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from ..errors import RowError
-from ..frameworks.files import COMMON, Reader, parse_yaml, read_header
+from ..frameworks.reader import COMMON, Reader, parse_yaml, read_data_file, read_header
 from ..orgunits.models import FacilityType
 from .spec import (
     AnswerType,
@@ -306,10 +306,9 @@ def read_tool_text(text: str, source: str) -> tuple[LoadedTool | None, list[RowE
 def read_tool_files(paths: list[Path]) -> tuple[list[LoadedTool], list[RowError]]:
     loaded, errors = [], []
     for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(RowError(1, "", _l("Cannot read the file: %(e)s", e=exc), str(path)))
+        text, problem = read_data_file(path)
+        if problem:
+            errors.append(problem)
             continue
         tool, problems = read_tool_text(text, str(path))
         errors.extend(problems)

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit import services as audit
+from .. import versioning
 from ..curricula.models import Curriculum
 from ..errors import ImportRejected, RowError
 from ..extensions import db
@@ -233,12 +233,6 @@ def import_tools(actor, paths: list[Path], now: datetime) -> list[Imported]:
         db.session.add(row)
         db.session.flush()
         action = "replaced" if existing is not None else "created"
-        audit.record(
-            actor,
-            f"quality_tool.{action}",
-            row,
-            {"code": row.code, "version": row.version, "source": Path(tool.source).name},
-            now=now,
-        )
+        versioning.record_event(actor, row, action, now, source=Path(tool.source).name)
         done.append(Imported(row.code, row.version, action, tool.source))
     return done

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import Described, Positioned, Titled, parent_key, partial_index
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..frameworks.models import Competency
-from ..frameworks.spec import Status
 from ..orgunits.models import Facility, Province
 from ..users.models import User
+from ..versioning import Versioned
 from .spec import AnswerType, Computation, Method
 
 indicator_competencies = sa.Table(
@@ -50,27 +51,16 @@ def _codes(text: str | None) -> list[str]:
     return json.loads(text) if text else []
 
 
-class QualityTool(db.Model):
+class QualityTool(Versioned, Titled, Described, db.Model):
     """One version of an assessment tool. Published versions never change."""
 
     __tablename__ = "quality_tools"
     audit_type = "quality_tool"
-    __table_args__ = (sa.UniqueConstraint("code", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), index=True)
-    version: Mapped[int]
-    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
-    effective_date: Mapped[date | None]
-    title_km: Mapped[str] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
-    description_km: Mapped[str | None] = mapped_column(sa.Text)
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
     facility_types_json: Mapped[str] = mapped_column(sa.Text)
     pass_percent: Mapped[float] = mapped_column(default=70)
     critical_cap_percent: Mapped[float | None]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[QualityDomain]] = relationship(
         back_populates="tool", order_by="QualityDomain.position", cascade="all, delete-orphan"
@@ -81,19 +71,14 @@ class QualityTool(db.Model):
         return _codes(self.facility_types_json)
 
 
-class QualityDomain(db.Model):
+class QualityDomain(Positioned, Titled, db.Model):
     __tablename__ = "quality_domains"
     __table_args__ = (sa.UniqueConstraint("tool_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tool_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("quality_tools.id", ondelete="CASCADE"), index=True
-    )
+    tool_id: Mapped[int] = parent_key("quality_tools")
     code: Mapped[str] = mapped_column(sa.String(40))
-    title_km: Mapped[str] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
     weight: Mapped[float] = mapped_column(default=1)
-    position: Mapped[int] = mapped_column(default=0)
 
     tool: Mapped[QualityTool] = relationship(back_populates="domains")
     indicators: Mapped[list[QualityIndicator]] = relationship(
@@ -101,17 +86,13 @@ class QualityDomain(db.Model):
     )
 
 
-class QualityIndicator(db.Model):
+class QualityIndicator(Positioned, db.Model):
     __tablename__ = "quality_indicators"
     __table_args__ = (sa.UniqueConstraint("tool_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tool_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("quality_tools.id", ondelete="CASCADE"), index=True
-    )
-    domain_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("quality_domains.id", ondelete="CASCADE"), index=True
-    )
+    tool_id: Mapped[int] = parent_key("quality_tools")
+    domain_id: Mapped[int] = parent_key("quality_domains")
     code: Mapped[str] = mapped_column(sa.String(40))
     text_km: Mapped[str] = mapped_column(sa.Text)
     text_en: Mapped[str] = mapped_column(sa.Text)
@@ -135,7 +116,6 @@ class QualityIndicator(db.Model):
     compute_cadres_json: Mapped[str | None] = mapped_column(sa.Text)
     area: Mapped[str | None] = mapped_column(sa.String(40))
     curricula_json: Mapped[str | None] = mapped_column(sa.Text)  # the domain's and its own
-    position: Mapped[int] = mapped_column(default=0)
 
     domain: Mapped[QualityDomain] = relationship(back_populates="indicators")
     tool: Mapped[QualityTool] = relationship()
@@ -168,7 +148,7 @@ class QualityIndicator(db.Model):
         return not types or facility_type in types
 
 
-class AssessmentRound(db.Model):
+class AssessmentRound(Titled, db.Model):
     """A period in which facilities are assessed, e.g. a quarter."""
 
     __tablename__ = "quality_rounds"
@@ -176,8 +156,6 @@ class AssessmentRound(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    title_km: Mapped[str] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
     starts_on: Mapped[date] = mapped_column(index=True)
     ends_on: Mapped[date]
 
@@ -189,7 +167,7 @@ class AssessorScope(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "province_id", "facility_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = parent_key("users")
     province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"))
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"))
 
@@ -213,21 +191,19 @@ class QualityAssessment(db.Model):
     __table_args__ = (
         # One validated, current result per facility and round; at most one open version
         # (a draft or awaiting validation) beside it, whatever two assessors do at once.
-        sa.Index(
+        partial_index(
             "uq_quality_assessments_result",
             "facility_id",
             "round_id",
+            where="status = 'validated' AND superseded_at IS NULL",
             unique=True,
-            sqlite_where=sa.text("status = 'validated' AND superseded_at IS NULL"),
-            postgresql_where=sa.text("status = 'validated' AND superseded_at IS NULL"),
         ),
-        sa.Index(
+        partial_index(
             "uq_quality_assessments_open",
             "facility_id",
             "round_id",
+            where="status <> 'validated'",
             unique=True,
-            sqlite_where=sa.text("status <> 'validated'"),
-            postgresql_where=sa.text("status <> 'validated'"),
         ),
         sa.Index("ix_quality_assessments_round_status", "round_id", "status"),
     )
@@ -300,9 +276,7 @@ class QualityAnswer(db.Model):
     __table_args__ = (sa.UniqueConstraint("assessment_id", "indicator_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("quality_assessments.id", ondelete="CASCADE"), index=True
-    )
+    assessment_id: Mapped[int] = parent_key("quality_assessments")
     indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("quality_indicators.id"), index=True)
     choice: Mapped[Answer | None] = mapped_column(enum_column(Answer))
     value: Mapped[float | None]

@@ -153,7 +153,8 @@ def add_action(assessment_id: int):
     form.responsible_id.choices = [("", "—")] + [
         (u.id, localised(u, "full_name")) for u in actions.staff_of(assessment.facility_id)
     ]
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: actions.add_action(
             current_user,
             assessment,
@@ -167,8 +168,7 @@ def add_action(assessment_id: int):
             ),
             utcnow(),
         ),
-        form=form,
-        success=_("Action added."),
+        _("Action added."),
     ):
         return redirect(_scorecard_url(assessment.facility_id))
     return render_template("quality/action.html", a=assessment, form=form)

@@ -107,10 +107,10 @@ def list_rounds():
     if request.method == "POST":
         if not current_user.has_role(Role.ADMIN):
             abort(403)
-        if form.validate_on_submit() and web.run(
+        if web.saved(
+            form,
             lambda: services.save_round(current_user, _round_data(form), utcnow()),
-            form=form,
-            success=lambda round_: _("Round %(code)s was saved.", code=round_.code),
+            lambda round_: _("Round %(code)s was saved.", code=round_.code),
         ):
             return redirect(url_for("quality.list_rounds"))
     return render_template("quality/rounds.html", rounds=services.rounds(), form=form)
@@ -137,7 +137,8 @@ def edit_scopes(user_id: int):
     )
     form.province_ids.choices = [(p.id, localised(p, "name")) for p in orgunits.provinces()]
     form.facility_ids.choices = facility_choices(services.assignable_facilities())
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.set_scopes(
             current_user,
             person,
@@ -145,8 +146,7 @@ def edit_scopes(user_id: int):
             form.facility_ids.data or [],
             utcnow(),
         ),
-        form=form,
-        success=_("Assignments saved."),
+        _("Assignments saved."),
     ):
         return redirect(url_for("quality.list_assessors"))
     return render_template("quality/scopes.html", person=person, form=form)

@@ -42,25 +42,29 @@ def load(now, graduates: list[str]) -> None:
     _finished(now, curriculum, instructor_ids, [people[name] for name in graduates])
 
 
+def _cohort(now, number: int, titles, curriculum, instructor_ids, start, days, venue=None):
+    """A running cohort of 24 places on `curriculum`, `days` long from `start`."""
+    title_km, title_en = titles
+    data = services.CohortData(
+        code=cohort_code(now, number),
+        title_km=title_km,
+        title_en=title_en,
+        curriculum_id=curriculum.id,
+        start_date=start,
+        end_date=start + timedelta(days=days),
+        capacity=24,
+        status=CohortStatus.RUNNING,
+        venue_id=venue.id if venue else None,
+        instructor_ids=instructor_ids,
+    )
+    return services.save_cohort(None, data, now=now)
+
+
 def _running(now, curriculum, instructor_ids: list[int], trainee: User) -> None:
     venue = db.session.scalar(sa.select(Facility).where(Facility.code == "RTC-TK"))
     start = local_date(now) - timedelta(days=3)
-    cohort = services.save_cohort(
-        None,
-        services.CohortData(
-            code=cohort_code(now, RUNNING),
-            title_km="វគ្គ BEmONC តាកែវ លើកទី១",
-            title_en="BEmONC Takeo, cohort 1",
-            curriculum_id=curriculum.id,
-            start_date=start,
-            end_date=start + timedelta(days=13),
-            capacity=24,
-            status=CohortStatus.RUNNING,
-            venue_id=venue.id if venue else None,
-            instructor_ids=instructor_ids,
-        ),
-        now=now,
-    )
+    titles = ("វគ្គ BEmONC តាកែវ លើកទី១", "BEmONC Takeo, cohort 1")
+    cohort = _cohort(now, RUNNING, titles, curriculum, instructor_ids, start, 13, venue)
     services.enrol(None, cohort, trainee, now)
     for day, module in enumerate(curriculum.modules[:4]):
         starts = datetime.combine(local_date(now), time(8)) + timedelta(days=day - 2)
@@ -71,21 +75,8 @@ def _running(now, curriculum, instructor_ids: list[int], trainee: User) -> None:
 
 def _finished(now, curriculum, instructor_ids: list[int], graduates: list[User]) -> None:
     start = local_date(now) - timedelta(days=40)
-    cohort = services.save_cohort(
-        None,
-        services.CohortData(
-            code=cohort_code(now, FINISHED),
-            title_km="វគ្គ BEmONC តាកែវ (បានបញ្ចប់)",
-            title_en="BEmONC Takeo, completed cohort",
-            curriculum_id=curriculum.id,
-            start_date=start,
-            end_date=start + timedelta(days=11),
-            capacity=24,
-            status=CohortStatus.RUNNING,
-            instructor_ids=instructor_ids,
-        ),
-        now=now,
-    )
+    titles = ("វគ្គ BEmONC តាកែវ (បានបញ្ចប់)", "BEmONC Takeo, completed cohort")
+    cohort = _cohort(now, FINISHED, titles, curriculum, instructor_ids, start, 11)
     for trainee in graduates:
         services.enrol(None, cohort, trainee, now)
 

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form, choices, optional_int
+from ..forms import CheckboxListField, Form, choices, form_values, optional_int
 from ..i18n import localised
 from .models import Cohort, CohortStatus, MaterialKind
 from .services import CohortData
@@ -63,16 +63,10 @@ class CohortForm(Form):
         self.status.data = cohort.status.value
 
     def to_data(self) -> CohortData:
-        return CohortData(
-            code=self.code.data,
-            title_km=self.title_km.data,
-            title_en=self.title_en.data,
-            curriculum_id=self.curriculum_id.data,
-            start_date=self.start_date.data,
-            end_date=self.end_date.data,
-            capacity=self.capacity.data,
+        return form_values(
+            self,
+            CohortData,
             status=CohortStatus(self.status.data),
-            venue_id=self.venue_id.data,
             instructor_ids=list(self.instructor_ids.data or []),
         )
 
@@ -84,6 +78,16 @@ class EnrolForm(Form):
         description=_l("Login name, email or licence number"),
         render_kw={"autocapitalize": "none"},
     )
+    council = SelectField(
+        _l("Council"),
+        validators=[Optional()],
+        description=_l("Only needed when two councils have given the same licence number."),
+    )
+
+    def __init__(self, *args, councils=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        pairs = [(c.code, localised(c, "name")) for c in councils]
+        self.council.choices = choices(pairs, blank=_l("Any council"))
 
 
 class ReasonForm(Form):

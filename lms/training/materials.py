@@ -86,8 +86,10 @@ def add_file(
             actor,
             "material.uploaded",
             material,
-            {"cohort": cohort.code, "sha256": checked.sha256, "size": checked.size},
             now=now,
+            cohort=cohort.code,
+            sha256=checked.sha256,
+            size=checked.size,
         )
     except Exception:
         store.delete(token)  # no row will point at it
@@ -106,7 +108,7 @@ def add_link(
     material = _add(
         actor, cohort, module_id, title_km, title_en, now, kind=MaterialKind.LINK, url=url.strip()
     )
-    audit.record(actor, "material.linked", material, {"url": material.url}, now=now)
+    audit.record(actor, "material.linked", material, now=now, url=material.url)
     return material
 
 
@@ -117,7 +119,7 @@ def delete(actor, material: Material, now: datetime) -> str | None:
     token = material.token
     db.session.delete(material)
     db.session.flush()
-    audit.record(actor, "material.deleted", material, {"cohort": cohort.code}, now=now)
+    audit.record(actor, "material.deleted", material, now=now, cohort=cohort.code)
     return token
 
 

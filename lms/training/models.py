@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import Titled, parent_key
 from ..curricula.models import Curriculum, Module
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
@@ -50,7 +51,7 @@ cohort_instructors = sa.Table(
 )
 
 
-class Cohort(db.Model):
+class Cohort(Titled, db.Model):
     """A training batch running one published curriculum version."""
 
     __tablename__ = "cohorts"
@@ -58,8 +59,6 @@ class Cohort(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    title_km: Mapped[str] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
     curriculum_id: Mapped[int] = mapped_column(sa.ForeignKey("curricula.id"), index=True)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
     start_date: Mapped[date]
@@ -85,9 +84,7 @@ class Enrolment(db.Model):
     __table_args__ = (sa.UniqueConstraint("cohort_id", "trainee_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = parent_key("cohorts")
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -115,9 +112,7 @@ class EnrolmentEvent(db.Model):
     __tablename__ = "enrolment_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
-    )
+    enrolment_id: Mapped[int] = parent_key("enrolments")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     from_status: Mapped[EnrolmentStatus | None] = mapped_column(enum_column(EnrolmentStatus))
@@ -133,9 +128,7 @@ class CohortSession(db.Model):
     __tablename__ = "cohort_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = parent_key("cohorts")
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"))
     starts_at: Mapped[datetime]  # Cambodian wall-clock time, as entered (other moments: UTC)
     minutes: Mapped[int] = mapped_column(default=180)
@@ -147,31 +140,23 @@ class CohortSession(db.Model):
 class Attendance(db.Model):
     __tablename__ = "attendance"
 
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cohort_sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    enrolment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    session_id: Mapped[int] = parent_key("cohort_sessions", primary_key=True, index=False)
+    enrolment_id: Mapped[int] = parent_key("enrolments", primary_key=True)
     status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Material(db.Model):
+class Material(Titled, db.Model):
     """A learning material of one module in a cohort: an uploaded file or a link."""
 
     __tablename__ = "materials"
     audit_type = "material"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = parent_key("cohorts")
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"))
     kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind))
-    title_km: Mapped[str] = mapped_column(sa.Text)
-    title_en: Mapped[str] = mapped_column(sa.Text)
     url: Mapped[str | None] = mapped_column(sa.String(500))
     token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     original_name: Mapped[str | None] = mapped_column(sa.String(200))

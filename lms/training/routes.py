@@ -17,6 +17,7 @@ from ..forms import CsvImportForm
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
+from ..users import services as users
 from . import materials, services
 from .forms import CohortForm, EnrolForm, ReasonForm
 from .models import Enrolment
@@ -102,7 +103,7 @@ def show_cohort(cohort_id: int):
         cohort=cohort,
         page=page,
         materials=materials.of_cohort(cohort) if page.reads_materials else {},
-        enrol_form=EnrolForm(),
+        enrol_form=EnrolForm(councils=users.councils()),
         reason_form=ReasonForm(),
     )
 
@@ -111,10 +112,12 @@ def show_cohort(cohort_id: int):
 @managers
 def enrol_trainee(cohort_id: int):
     cohort = cohort_or_404(cohort_id, manage=True)
-    form = EnrolForm()
+    form = EnrolForm(councils=users.councils())
     if form.validate_on_submit():
         web.run(
-            lambda: services.enrol_named(current_user, cohort, form.trainee.data, utcnow()),
+            lambda: services.enrol_named(
+                current_user, cohort, form.trainee.data, utcnow(), form.council.data
+            ),
             success=lambda enrolment: _(
                 "%(name)s was enrolled.", name=localised(enrolment.trainee, "full_name")
             ),
@@ -178,7 +181,9 @@ def join_cohort(cohort_id: int):
 @managers
 def enrolment_template(cohort_id: int):
     cohort_or_404(cohort_id, manage=True)
-    return csvio.csv_response("enrolments.csv", ["trainee"], [["sok.dara"], ["MW-0001"]])
+    return csvio.csv_response(
+        "enrolments.csv", ["trainee", "council"], [["sok.dara", ""], ["MW-0001", "CMWC"]]
+    )
 
 
 from . import teaching_routes  # noqa: E402, F401 (adds the sessions, attendance and materials)

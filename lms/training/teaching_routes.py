@@ -28,22 +28,20 @@ STATUSES = {status.value: status for status in AttendanceStatus}
 def new_session(cohort_id: int):
     cohort = cohort_or_404(cohort_id, manage=True)
     form = SessionForm().for_cohort(cohort)
-    if form.validate_on_submit():
-        added = web.run(
-            lambda: services.schedule_session(
-                current_user,
-                cohort,
-                form.module_id.data,
-                form.starts_at.data,
-                form.minutes.data,
-                form.place.data,
-                now=utcnow(),
-            ),
-            form=form,
-            success=_("The session was added."),
-        )
-        if added:
-            return redirect(cohort_url(cohort_id, "#sessions"))
+    if web.saved(
+        form,
+        lambda: services.schedule_session(
+            current_user,
+            cohort,
+            form.module_id.data,
+            form.starts_at.data,
+            form.minutes.data,
+            form.place.data,
+            now=utcnow(),
+        ),
+        _("The session was added."),
+    ):
+        return redirect(cohort_url(cohort_id, "#sessions"))
     return render_template("training/session_form.html", form=form, cohort=cohort)
 
 

@@ -112,26 +112,23 @@ def graduate_usernames() -> list[str]:
     return [graduate[0] for graduate in GRADUATES]
 
 
-def load(now) -> None:
-    """Add the demo accounts, then the graduates, at their workplaces (the caller commits)."""
+def add_accounts(rows, now) -> None:
+    """Create accounts from rows like `ACCOUNTS`, at their workplaces (the caller commits)."""
     facility = dict(db.session.execute(sa.select(Facility.code, Facility.id)).all())
     cadre = dict(db.session.execute(sa.select(Cadre.code, Cadre.id)).all())
-
-    def add(username, password, roles, fkm, gkm, fen, gen, sex, cadre_code, facility_code):
-        data = services.UserData(
-            username=username,
-            family_name_km=fkm,
-            given_name_km=gkm,
-            family_name_en=fen,
-            given_name_en=gen,
-            sex=sex,
-            roles=set(roles),
-            cadre_id=cadre.get(cadre_code),
-            facility_id=facility[facility_code],
-        )
+    for username, password, roles, fkm, gkm, fen, gen, sex, cadre_code, facility_code in rows:
+        data = services.UserData(username, fkm, gkm, fen, gen, sex, roles=set(roles))
+        data.cadre_id, data.facility_id = cadre.get(cadre_code), facility[facility_code]
         services.create_user(None, data, now, password=password)
 
-    for username, password, roles, *person in ACCOUNTS:
-        add(username, password, roles, *person)
-    for username, *person in GRADUATES:
-        add(username, f"demo-{username}-2026", {Role.TRAINEE}, *person)
+
+def add_trainees(rows, now) -> None:
+    """Create trainees from rows like `GRADUATES`, each with the password
+    `demo-<username>-2026` (the caller commits)."""
+    add_accounts([(u, f"demo-{u}-2026", {Role.TRAINEE}, *person) for u, *person in rows], now)
+
+
+def load(now) -> None:
+    """Add the demo accounts, then the graduates, at their workplaces (the caller commits)."""
+    add_accounts(ACCOUNTS, now)
+    add_trainees(GRADUATES, now)

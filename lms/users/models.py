@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.roles import Role
+from ..columns import Named, parent_key, partial_index
 from ..database import TimestampMixin, enum_column
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -22,15 +23,12 @@ class Sex(LabelledEnum):
     OTHER = "other", _l("Another")
 
 
-class Council(db.Model):
+class Council(Named, db.Model):
     """A professional council that registers and licenses a cadre."""
 
     __tablename__ = "councils"
     audit_type = "council"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    name_km: Mapped[str] = mapped_column(sa.String(200))
-    name_en: Mapped[str] = mapped_column(sa.String(200))
     licence_cycle_years: Mapped[int] = mapped_column(default=3)
 
 
@@ -51,9 +49,7 @@ class Cadre(TimestampMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = parent_key("users", primary_key=True, index=False)
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True, index=True)
 
 
@@ -61,13 +57,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     audit_type = "user"
     __table_args__ = (
-        sa.Index(
+        partial_index(
             "uq_users_council_licence",
             "council_id",
             "licence_number",
+            where="licence_number IS NOT NULL",
             unique=True,
-            sqlite_where=sa.text("licence_number IS NOT NULL"),
-            postgresql_where=sa.text("licence_number IS NOT NULL"),
         ),
         # Name searches (the certificate registry) read this narrow index, not every row.
         sa.Index(
@@ -93,6 +88,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     preferred_language: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # A temporary password (given by an administrator or an import) stops working after this.
+    password_expires_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 
@@ -123,6 +120,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     def full_name_en(self) -> str:
         return f"{self.family_name_en} {self.given_name_en}"
 
+    def password_expired(self, now: datetime) -> bool:
+        """Whether this is a temporary password past its expiry (it no longer logs in)."""
+        expires = self.password_expires_at
+        return self.must_change_password and expires is not None and now >= expires
+
 
 class StaffAssignment(db.Model):
     """Who worked where, and when: a facility's staff on a past date (quality indicators are
@@ -132,7 +134,7 @@ class StaffAssignment(db.Model):
     __table_args__ = (sa.Index("ix_staff_assignments_facility", "facility_id", "started_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = parent_key("users")
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"))
     started_on: Mapped[date]
     ended_on: Mapped[date | None]  # the first day no longer there

@@ -1,16 +1,17 @@
 """Administration of users and cadres."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import csvio, web
 from ..audit import services as audit
+from ..auth import throttle
 from ..auth.access import roles_required
 from ..auth.roles import Role
 from ..database import utcnow
-from ..forms import CsvImportForm, choices
+from ..forms import CsvImportForm, choices, form_values
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
@@ -51,20 +52,10 @@ def _user_form(obj=None) -> UserForm:
 
 
 def _user_data(form: UserForm) -> services.UserData:
-    return services.UserData(
-        username=form.username.data,
-        email=form.email.data,
-        family_name_km=form.family_name_km.data,
-        given_name_km=form.given_name_km.data,
-        family_name_en=form.family_name_en.data,
-        given_name_en=form.given_name_en.data,
+    return form_values(
+        form,
+        services.UserData,
         sex=Sex(form.sex.data),
-        date_of_birth=form.date_of_birth.data,
-        phone=form.phone.data,
-        cadre_id=form.cadre_id.data,
-        council_id=form.council_id.data,
-        licence_number=form.licence_number.data,
-        facility_id=form.facility_id.data,
         preferred_language=form.preferred_language.data or None,
         roles={Role(r) for r in form.roles.data},
     )
@@ -108,11 +99,14 @@ def create_user():
 @admin_only
 def show_user(user_id: int):
     user = web.get_or_404(User, user_id)
+    now = utcnow()
     return render_template(
         "users/show.html",
         user=user,
         history=audit.events_for(user),
         language=services.language_name(user),
+        logins=throttle.account_state(user, now, throttle.Policy.from_config(current_app.config)),
+        now=now,
     )
 
 
@@ -121,10 +115,10 @@ def show_user(user_id: int):
 def edit_user(user_id: int):
     user = web.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.update_user(current_user, user, _user_data(form), utcnow()),
-        form=form,
-        success=_("The changes were saved."),
+        _("The changes were saved."),
     ):
         return redirect(url_for("users.show_user", user_id=user.id))
     return render_template("users/form.html", form=form, user=user)
@@ -139,6 +133,17 @@ def set_user_active(user_id: int):
         lambda: services.set_active(current_user, user, active, utcnow()),
         url_for("users.show_user", user_id=user_id),
         _("The account was activated.") if active else _("The account was deactivated."),
+    )
+
+
+@bp.route("/users/<int:user_id>/login-delays/clear", methods=["POST"])
+@admin_only
+def clear_login_delays(user_id: int):
+    user = web.get_or_404(User, user_id)
+    return web.act(
+        lambda: throttle.clear_by_administrator(current_user, user, utcnow()),
+        url_for("users.show_user", user_id=user_id),
+        _("The login delays were lifted: the account can log in again at once."),
     )
 
 
@@ -194,13 +199,7 @@ def _cadre_form(obj=None) -> CadreForm:
 
 
 def _cadre_data(form: CadreForm) -> services.CadreData:
-    return services.CadreData(
-        code=form.code.data,
-        name_km=form.name_km.data,
-        name_en=form.name_en.data,
-        council_id=form.council_id.data,
-        active=form.active.data,
-    )
+    return form_values(form, services.CadreData)
 
 
 @bp.route("/cadres/new", methods=["GET", "POST"], defaults={"cadre_id": None})
@@ -209,10 +208,10 @@ def _cadre_data(form: CadreForm) -> services.CadreData:
 def edit_cadre(cadre_id):
     cadre = web.get_or_404(Cadre, cadre_id) if cadre_id is not None else None
     form = _cadre_form(cadre)
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.save_cadre(current_user, _cadre_data(form), utcnow(), cadre),
-        form=form,
-        success=_("The cadre was saved."),
+        _("The cadre was saved."),
     ):
         return redirect(url_for("users.list_cadres"))
     return render_template("users/cadre_form.html", form=form, cadre=cadre)
@@ -229,7 +228,8 @@ def list_councils():
 def edit_council(council_id: int):
     council = web.get_or_404(Council, council_id)
     form = CouncilForm(obj=council)
-    if form.validate_on_submit() and web.run(
+    if web.saved(
+        form,
         lambda: services.save_council(
             current_user,
             council,
@@ -238,8 +238,7 @@ def edit_council(council_id: int):
             form.licence_cycle_years.data,
             utcnow(),
         ),
-        form=form,
-        success=_("The council was saved."),
+        _("The council was saved."),
     ):
         return redirect(url_for("users.list_councils"))
     return render_template("users/council_form.html", form=form, council=council)

@@ -24,18 +24,6 @@ from ..conftest import count_queries
 from ..curricula import samples
 
 
-@pytest.fixture
-def setting(cohort, instructor, curriculum):
-    """An enrolled trainee, a second instructor, and the curriculum's instruments by code."""
-    trainee = factories.user(username="keo.s")
-    second = factories.user(roles=[Role.INSTRUCTOR], username="second")
-    cohort.instructors.append(second)
-    enrolment = training.enrol(instructor, cohort, trainee, utcnow())
-    db.session.commit()
-    instruments = {i.code: i for i in curriculum.instruments}
-    return enrolment, trainee, second, instruments
-
-
 def _all_done(instrument, changes=None):
     marks = {item.id: Mark.DONE for item in instrument.items}
     marks.update(changes or {})
@@ -262,9 +250,13 @@ def test_competency_table_decides_from_counted_evidence(setting, instructor, cur
     assert outcomes[d11.id].state == CompetencyState.ACHIEVED
     assert outcomes[d11.id].highest_level == 3
     assert outcomes[d12.id].state == CompetencyState.NOT_YET  # the logbook is not complete
-    assessments.record_panel_decision(
+    decision = assessments.propose_panel_decision(
         instructor, enrolment, d12.id, True, "cases seen on a rural placement", utcnow()
     )
+    table = assessments.competency_table(curriculum, [enrolment.id])
+    assert table.outcomes[enrolment.id][d12.id].state == CompetencyState.NOT_YET  # proposed
+    assert (enrolment.id, d12.id) in table.proposed
+    assessments.confirm_panel_decision(factories.user(roles=[Role.ADMIN]), decision, utcnow())
     outcome = assessments.competency_table(curriculum, [enrolment.id]).outcomes[enrolment.id][
         d12.id
     ]

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
+from lms.database import utcnow
 from lms.extensions import db
 
 from .. import factories
@@ -12,7 +13,9 @@ from .. import factories
 def _three_events():
     admin = factories.user(username="chief")
     for n in range(3):
-        audit.record_about(admin, "test.event", "thing", n, {"n": n, "ខ្មែរ": "ឈ្មោះ"})
+        audit.record_about(
+            admin, "test.event", "thing", n, now=utcnow(), **{"n": n, "ខ្មែរ": "ឈ្មោះ"}
+        )
     db.session.commit()
 
 

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import pytest
 
+from lms.certificates import services as certificates
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
@@ -30,3 +33,14 @@ def graduates(cohort, instructor, curriculum):
 @pytest.fixture
 def folder(tmp_path):
     return tmp_path / "certificates"
+
+
+@pytest.fixture
+def issued(graduates, app):
+    """The first graduate's certificate, issued and stored."""
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
+    certificate, _ = certificates.issue(
+        None, graduates[0], utcnow(), folder, app.config["LMS_BASE_URL"]
+    )
+    db.session.commit()
+    return certificate

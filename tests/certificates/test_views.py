@@ -22,16 +22,6 @@ from ..conftest import count_queries, km
 from .test_services import _complete_other_course
 
 
-@pytest.fixture
-def issued(graduates, app):
-    folder = Path(app.config["UPLOAD_FOLDER"]) / "certificates"
-    certificate, _ = certificates.issue(
-        None, graduates[0], utcnow(), folder, app.config["LMS_BASE_URL"]
-    )
-    db.session.commit()
-    return certificate
-
-
 def test_officer_sees_eligibility_and_bulk_issues(client, login_as, graduates, cohort):
     login_as(Role.OFFICER)
     client.set_cookie("lang", "en")

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.certificates.models import Certificate
+from lms.database import utcnow
 from lms.extensions import db
 from lms.national.generate import PASSWORD, Size, generate
 from lms.orgunits.models import Facility, OperationalDistrict
@@ -95,7 +96,7 @@ def test_the_same_seed_gives_the_same_data(dataset, tmp_path):
     first = fingerprint()
     other = make_app(f"sqlite:///{tmp_path / 'again.sqlite3'}", UPLOAD_FOLDER=str(tmp_path))
     with other.app_context():
-        prepare_database()
+        prepare_database(utcnow())
         generate(7, AS_OF, SMALL, echo=lambda _line: None)
         assert fingerprint() == first
         db.session.remove()

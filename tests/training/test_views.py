@@ -235,7 +235,11 @@ def test_the_enrolment_template_is_a_csv_of_trainees(client, login_as, cohort):
     login_as(Role.ADMIN)
     response = client.get(f"/cohorts/{cohort.id}/enrolments/template.csv")
     assert response.mimetype == "text/csv"
-    assert response.get_data(as_text=True).splitlines() == ["\ufefftrainee", "sok.dara", "MW-0001"]
+    assert response.get_data(as_text=True).splitlines() == [
+        "\ufefftrainee,council",
+        "sok.dara,",
+        "MW-0001,CMWC",
+    ]
 
 
 def test_a_material_whose_file_is_gone_is_not_found(

@@ -37,7 +37,13 @@ from .matrix import (
     curriculum_structure,
     results_for,
 )
-from .panels import panel_decisions, record_panel_decision
+from .panels import (
+    confirm_panel_decision,
+    overrides,
+    panel_decisions,
+    proposals_to_confirm,
+    propose_panel_decision,
+)
 from .paper_tests import save_paper_test
 from .records import (
     find_instrument,
@@ -75,7 +81,10 @@ __all__ = [
     "panel_decisions",
     "photo_of",
     "record_checklist",
-    "record_panel_decision",
+    "propose_panel_decision",
+    "confirm_panel_decision",
+    "proposals_to_confirm",
+    "overrides",
     "records_of",
     "records_to_verify",
     "require_assessor",

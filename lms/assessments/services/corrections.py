@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ... import events
 from ...errors import DomainError
 from ..models import AssessmentRecord, RecordMethod, RecordStatus
 from .checklists import ChecklistData, check_checklist, finish_checklist, save_checklist
@@ -41,4 +42,5 @@ def correct(
         check_checklist(instrument, data, True)
         finish_checklist(new, instrument)
     mark_submitted(actor, new, now)
+    events.evidence_changed(actor, enrolment, f"record of {instrument.code} corrected", now)
     return new

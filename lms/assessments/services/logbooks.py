@@ -74,7 +74,7 @@ def review_logbook_entry(
         raise DomainError(_l("Say why the entry is rejected."), "note")
     entry.status = EntryStatus.VERIFIED if accept else EntryStatus.REJECTED
     entry.reviewed_by_id, entry.reviewed_at, entry.review_note = actor.id, now, note or None
-    audit.record(actor, "logbook.reviewed", entry, {"accepted": accept}, now=now)
+    audit.record(actor, "logbook.reviewed", entry, now=now, accepted=accept)
 
 
 def logbook_entries(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -57,6 +57,8 @@ class CompetencyTable:
     required: set[int]
     outcomes: dict[int, dict[int, rules.CompetencyOutcome]]  # enrolment id -> competency id
     framework: dict[int, object]  # every competency of the framework by id (for domains)
+    # (enrolment id, competency id) -> the latest proposal still waiting for a second member
+    proposed: dict[tuple[int, int], rules.PanelDecision] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,19 @@ def competency_table(
     if results is None:
         results = results_for(enrolment_ids) if enrolment_ids else {}
     panels: dict[tuple[int, int], rules.PanelDecision] = {}
+    proposed: dict[tuple[int, int], rules.PanelDecision] = {}
     for decision in db.session.scalars(
         sa.select(PanelDecision)
         .where(PanelDecision.enrolment_id.in_(enrolment_ids))
         .order_by(PanelDecision.id)
     ):
-        panels[(decision.enrolment_id, decision.competency_id)] = rules.PanelDecision(
-            decision.achieved, decision.decided_at, decision.reason
-        )
+        key = (decision.enrolment_id, decision.competency_id)
+        value = rules.PanelDecision(decision.achieved, decision.decided_at, decision.reason)
+        if decision.is_confirmed:  # only a confirmed decision counts; a later one replaces it
+            panels[key] = value
+            proposed.pop(key, None)
+        else:
+            proposed[key] = value
     rule = curriculum.competency_rule
     outcomes = {
         e: {
@@ -156,7 +163,9 @@ def competency_table(
         }
         for e in enrolment_ids
     }
-    return CompetencyTable(list(competencies), structure.required, outcomes, structure.framework)
+    return CompetencyTable(
+        list(competencies), structure.required, outcomes, structure.framework, proposed
+    )
 
 
 @dataclass

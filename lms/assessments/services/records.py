@@ -89,13 +89,11 @@ def mark_submitted(actor, record: AssessmentRecord, now: datetime) -> None:
         actor,
         "assessment.submitted",
         record,
-        {
-            "enrolment": record.enrolment_id,
-            "instrument": record.instrument_id,
-            "passed": record.passed,
-            "corrects": record.corrects_id,
-        },
         now=now,
+        enrolment=record.enrolment_id,
+        instrument=record.instrument_id,
+        passed=record.passed,
+        corrects=record.corrects_id,
     )
 
 

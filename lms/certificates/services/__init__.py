@@ -47,17 +47,30 @@ from .registry import (
     registry_query,
     successor,
 )
-from .rendering import Renderer, archival_pdf, pdf_context, stored_pdf
+from .rendering import FailedCheck, Renderer, archival_pdf, download_pdf, pdf_context, stored_pdf
 from .renewal import CpdRenewal, cpd_renewal, renew_on_cpd, renewal_target
+from .review import (
+    close_review,
+    open_review,
+    review_if_ineligible,
+    reviews_waiting,
+    reviews_waiting_count,
+)
 from .settings import DEFAULT_SETTINGS, all_settings, general_settings, save_settings, settings_for
 from .verification import (
     by_code,
     by_serial_and_family_name,
+    public_reason,
     public_record,
     verification_state,
 )
 
 __all__ = [
+    "close_review",
+    "open_review",
+    "review_if_ineligible",
+    "reviews_waiting",
+    "reviews_waiting_count",
     "CSV_HEADER",
     "DEFAULT_SETTINGS",
     "EXPIRING_DAYS",
@@ -103,6 +116,9 @@ __all__ = [
     "save_settings",
     "settings_for",
     "stored_pdf",
+    "download_pdf",
+    "FailedCheck",
     "successor",
     "verification_state",
+    "public_reason",
 ]

@@ -13,7 +13,13 @@ from flask_babel import lazy_gettext as _l
 from ...audit import services as audit
 from ...errors import DomainError
 from ...extensions import db
-from ..models import Certificate, IssueKind, RevocationReason
+from ..models import (
+    Certificate,
+    CertificateReview,
+    IssueKind,
+    ReviewOutcome,
+    RevocationReason,
+)
 from .records import lock_current, new_certificate, snapshot_of, supersede
 from .rendering import Renderer
 
@@ -32,12 +38,23 @@ def revoke(
         raise DomainError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id = now, getattr(actor, "id", None)
     certificate.revocation_reason, certificate.revocation_note = reason, (note or None)
+    reviews = db.session.scalars(  # a review waiting on it is decided by the revocation
+        sa.select(CertificateReview).where(
+            CertificateReview.certificate_id == certificate.id,
+            CertificateReview.closed_at.is_(None),
+        )
+    ).all()
+    for review in reviews:
+        review.outcome, review.note = ReviewOutcome.REVOKED, note or None
+        review.closed_at, review.closed_by_id = now, certificate.revoked_by_id
     audit.record(
         actor,
         "certificate.revoked",
         certificate,
-        {"serial": certificate.serial, "reason": reason.value},
         now=now,
+        serial=certificate.serial,
+        reason=reason.value,
+        **({"reviews_closed": [r.id for r in reviews]} if reviews else {}),
     )
 
 
@@ -71,6 +88,7 @@ def reissue_corrected(
     snapshot = dataclasses.replace(
         snapshot_of(enrolment, certificate.issued_on, certificate.expires_on, None),
         competencies=certificate.data.competencies,  # what was certified stays as certified
+        by_panel=certificate.data.by_panel,
     )
     supersede(certificate, now)
     serial = f"{base}-{_next_revision(base)}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from ...assessments import progress
 from ...assessments.rules import CompetencyState
 from ...errors import DomainError
+from ...extensions import db
 from ...training import services as training
 from ...training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
-from ..models import Certificate
+from ..models import Certificate, CertificateReview
 from .records import active_certificates
 
 
@@ -101,6 +103,7 @@ class CohortRow:
     enrolment: Enrolment
     eligibility: Eligibility
     certificate: Certificate | None  # the current one, if issued
+    under_review: bool = False  # the certificate waits for an officer's decision
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,29 @@ def cohort_certificates(cohort: Cohort, now: datetime) -> CohortCertificates:
     enrolled = [e for e in training.roster(cohort) if e.status == EnrolmentStatus.ENROLLED]
     eligibility = cohort_eligibility(enrolled, now)
     certificates = active_certificates([e.id for e in enrolled])
+    reviewed = under_review([c.id for c in certificates.values()])
     return CohortCertificates(
-        [CohortRow(e, eligibility[e.id], certificates.get(e.id)) for e in enrolled]
+        [
+            CohortRow(
+                e,
+                eligibility[e.id],
+                certificates.get(e.id),
+                e.id in certificates and certificates[e.id].id in reviewed,
+            )
+            for e in enrolled
+        ]
+    )
+
+
+def under_review(certificate_ids: list[int]) -> set[int]:
+    """Which of these certificates have a review waiting (one query)."""
+    if not certificate_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(CertificateReview.certificate_id).where(
+                CertificateReview.certificate_id.in_(certificate_ids),
+                CertificateReview.closed_at.is_(None),
+            )
+        )
     )

@@ -100,6 +100,13 @@ def snapshot_of(
         hours=round(sum(m.hours for m in curriculum.modules), 1),
         cpd_credits=curriculum.cpd_credits,
         competencies=achieved,
+        by_panel=tuple(
+            c.code
+            for c in p.table.competencies
+            if p.outcomes[c.id].state == CompetencyState.ACHIEVED and p.outcomes[c.id].by_panel
+        )
+        if p is not None
+        else (),
         issued_on=issued_on,
         expires_on=expires_on,
         **settings_for(curriculum.code),

@@ -4,6 +4,7 @@ storing (at once or in a pool of processes), and reading the stored bytes back."
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .. import pdf
 from ..models import Certificate
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def _number(value) -> str:
@@ -68,6 +70,7 @@ def pdf_context(certificate: Certificate, base_url: str) -> dict:
         "competencies": [
             (code, _km(title_km), _line(title_en)) for code, title_km, title_en in d.competencies
         ],
+        "by_panel": set(d.by_panel),
     }
 
 
@@ -104,17 +107,51 @@ class Renderer:
         certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
         certificate.pdf_size = len(data)
         actor, action, details, now = entry
-        audit.record(
-            actor, action, certificate, {**details, "sha256": certificate.pdf_sha256}, now=now
-        )
+        audit.record(actor, action, certificate, now=now, **details, sha256=certificate.pdf_sha256)
+
+
+class FailedCheck(DomainError):
+    """The stored certificate file is gone or no longer has the SHA-256 kept at issue;
+    `problem` says which ("missing", "changed") in the log and the audit trail."""
+
+    def __init__(self, message, problem: str):
+        super().__init__(message)
+        self.problem = problem
 
 
 def stored_pdf(certificate: Certificate, folder: Area | Path) -> bytes:
-    """The exact bytes issued, checked against the SHA-256 kept at issue time."""
-    data = as_area(folder).read(certificate.pdf_token)
+    """The exact bytes issued, checked against the SHA-256 kept at issue time (`FailedCheck`
+    when the file is missing or changed)."""
+    try:
+        data = as_area(folder).read(certificate.pdf_token or "")
+    except (OSError, ValueError) as exc:
+        raise FailedCheck(_l("The stored certificate file is missing."), "missing") from exc
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
-        raise DomainError(_l("The stored certificate file does not match its fingerprint."))
+        raise FailedCheck(
+            _l("The stored certificate file does not match its fingerprint."), "changed"
+        )
     return data
+
+
+def download_pdf(actor, certificate: Certificate, folder: Area | Path, now) -> bytes | FailedCheck:
+    """The stored PDF for `actor` to download, or the failure when it fails its check: then it
+    is logged and written to the audit trail (the caller commits) for an officer to
+    re-issue the certificate from its snapshot."""
+    try:
+        return stored_pdf(certificate, folder)
+    except FailedCheck as failure:
+        log.error(
+            "certificate %s: stored PDF %s (SHA-256 check)", certificate.serial, failure.problem
+        )
+        audit.record(
+            actor,
+            "certificate.file_failed_check",
+            certificate,
+            now=now,
+            serial=certificate.serial,
+            problem=failure.problem,
+        )
+        return failure
 
 
 def archival_pdf(certificate: Certificate, base_url: str) -> bytes:

@@ -84,5 +84,5 @@ def save_settings(
         setattr(row, key, (values.get(key) or "").strip())
     db.session.add(row)
     db.session.flush()
-    audit.record(actor, "certificate.settings_saved", row, {"curriculum": code}, now=now)
+    audit.record(actor, "certificate.settings_saved", row, now=now, curriculum=code)
     return row

@@ -3,13 +3,52 @@ family name, and what anyone may know of it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from ...enums import LabelledEnum
 from ...extensions import db
 from ...i18n import local_date
-from ..models import Certificate
+from ...text import latin_digits
+from ..models import Certificate, RevocationReason
+
+# A whole serial: CODE-YEAR-NUMBER, and a letter for a corrected re-issue (BEMONC-2026-00042-A).
+WHOLE_SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9._-]*-[0-9]{4}-[0-9]{5,}(-[A-Z])?$")
+
+
+class PublicReason(LabelledEnum):
+    """Why a certificate was revoked, as the public page says it: a category, never the
+    officer's reason in full (that stays in the registry)."""
+
+    ISSUED_IN_ERROR = "issued_in_error", _l("Issued in error")
+    WITHDRAWN = "withdrawn", _l("Withdrawn by the issuing body")
+    WITHDRAWN_BY_COUNCIL = "withdrawn_by_council", _l("Withdrawn by the professional council")
+    HOLDER_REQUEST = "holder_request", _l("Withdrawn at the holder's request")
+
+
+PUBLIC_REASONS = {
+    RevocationReason.ISSUED_IN_ERROR: PublicReason.ISSUED_IN_ERROR,
+    RevocationReason.ASSESSMENT_INVALID: PublicReason.WITHDRAWN,
+    RevocationReason.MISCONDUCT: PublicReason.WITHDRAWN,
+    RevocationReason.LICENCE_WITHDRAWN: PublicReason.WITHDRAWN_BY_COUNCIL,
+    RevocationReason.HOLDER_REQUEST: PublicReason.HOLDER_REQUEST,
+}
+
+
+def public_reason(certificate: Certificate) -> PublicReason | None:
+    """The public category of a revoked certificate's reason (None when not revoked)."""
+    reason = certificate.revocation_reason
+    return PUBLIC_REASONS[reason] if reason else None
+
+
+def whole_serial(serial: str) -> str | None:
+    """The serial as stored (capitals, Latin digits; Khmer digits typed are read), or None
+    when it is not a whole serial."""
+    value = latin_digits((serial or "").strip().upper())
+    return value if WHOLE_SERIAL.match(value) else None
 
 
 def by_code(code: str) -> Certificate | None:
@@ -31,10 +70,12 @@ def verification_state(code: str) -> tuple | None:
 
 
 def by_serial_and_family_name(serial: str, family_name: str) -> Certificate | None:
-    """For people who cannot scan: the serial and the holder's family name, in either script."""
-    certificate = db.session.scalar(
-        sa.select(Certificate).where(Certificate.serial == (serial or "").strip().upper())
-    )
+    """For people who cannot scan: the whole serial and the holder's family name, in either
+    script."""
+    serial = whole_serial(serial)
+    if serial is None:
+        return None
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
     if certificate is None:
         return None
     name = (family_name or "").strip().casefold()
@@ -57,7 +98,5 @@ def public_record(certificate: Certificate, today: date) -> dict:
         "expires_on": d.expires_on.isoformat() if d.expires_on else None,
         "issuing_body": {"km": d.issuing_body_km, "en": d.issuing_body_en},
         "revoked_on": local_date(revoked).isoformat() if revoked else None,
-        "revocation_reason": certificate.revocation_reason.value
-        if certificate.revocation_reason
-        else None,
+        "revocation_reason": reason.value if (reason := public_reason(certificate)) else None,
     }

@@ -92,7 +92,7 @@ def import_districts(
         district.province_id = province.id
         district.name_km, district.name_en, district.active = row["name_km"], row["name_en"], active
     audit.record_about(
-        actor, "district.imported", OperationalDistrict.audit_type, None, vars(result), now=now
+        actor, "district.imported", OperationalDistrict.audit_type, now=now, **vars(result)
     )
     return result
 
@@ -136,5 +136,5 @@ def import_facilities(
         facility.type, facility.province_id = kind, province.id
         facility.district_id = district.id if district else None
         facility.active = active
-    audit.record_about(actor, "facility.imported", Facility.audit_type, None, vars(result), now=now)
+    audit.record_about(actor, "facility.imported", Facility.audit_type, now=now, **vars(result))
     return result

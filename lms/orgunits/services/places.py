@@ -117,7 +117,7 @@ def _store(actor, model, data, place, details: dict, now: datetime):
     db.session.add(place)
     db.session.flush()
     action = f"{model.audit_type}.{'created' if created else 'updated'}"
-    audit.record(actor, action, place, details, now=now)
+    audit.record(actor, action, place, now=now, **details)
     return place
 
 

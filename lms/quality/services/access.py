@@ -128,8 +128,9 @@ def set_scopes(actor, user: User, province_ids: list[int], facility_ids: list[in
         actor,
         "quality.scopes_set",
         user,
-        {"provinces": sorted(set(province_ids)), "facilities": sorted(set(facility_ids))},
         now=now,
+        provinces=sorted(set(province_ids)),
+        facilities=sorted(set(facility_ids)),
     )
 
 

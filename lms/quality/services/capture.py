@@ -115,13 +115,11 @@ def start_assessment(
         actor,
         "quality.assessment_started",
         assessment,
-        {
-            "facility": facility.code,
-            "round": round_.code,
-            "tool": f"{tool.code} v{tool.version}",
-            "assessed_on": str(assessed_on),
-        },
         now=now,
+        facility=facility.code,
+        round=round_.code,
+        tool=f"{tool.code} v{tool.version}",
+        assessed_on=str(assessed_on),
     )
     return assessment
 
@@ -179,8 +177,8 @@ def save_answers(
         actor,
         "quality.answers_saved",
         assessment,
-        {"indicators": sorted(indicators[i].code for i in checked)},
         now=now,
+        indicators=sorted(indicators[i].code for i in checked),
     )
 
 
@@ -234,7 +232,8 @@ def submit(actor, assessment: QualityAssessment, now: datetime) -> scoring.Score
         actor,
         "quality.assessment_submitted",
         assessment,
-        {"overall": result.overall, "capped": result.capped},
         now=now,
+        overall=result.overall,
+        capped=result.capped,
     )
     return result

@@ -72,8 +72,10 @@ def save_round(actor, data: RoundData, now, round_: AssessmentRound | None = Non
         actor,
         "quality.round_saved",
         round_,
-        {"code": data.code, "starts_on": str(data.starts_on), "ends_on": str(data.ends_on)},
         now=now,
+        code=data.code,
+        starts_on=str(data.starts_on),
+        ends_on=str(data.ends_on),
     )
     return round_
 

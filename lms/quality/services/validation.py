@@ -40,8 +40,9 @@ def validate(actor, assessment: QualityAssessment, now: datetime) -> None:
         actor,
         "quality.assessment_validated",
         assessment,
-        {"overall": assessment.overall_score, "version": assessment.version},
         now=now,
+        overall=assessment.overall_score,
+        version=assessment.version,
     )
 
 
@@ -54,9 +55,7 @@ def return_to_draft(actor, assessment: QualityAssessment, reason: str, now: date
     assessment.submitted_at = assessment.submitted_by_id = None
     assessment.updated_at = now
     db.session.flush()
-    audit.record(
-        actor, "quality.assessment_returned", assessment, {"reason": reason.strip()}, now=now
-    )
+    audit.record(actor, "quality.assessment_returned", assessment, now=now, reason=reason.strip())
 
 
 def correct(actor, assessment: QualityAssessment, reason: str, now: datetime) -> QualityAssessment:
@@ -107,7 +106,8 @@ def correct(actor, assessment: QualityAssessment, reason: str, now: datetime) ->
         actor,
         "quality.correction_started",
         copy,
-        {"supersedes": assessment.id, "reason": reason.strip()},
         now=now,
+        supersedes=assessment.id,
+        reason=reason.strip(),
     )
     return copy

@@ -54,7 +54,7 @@ def schedule_session(
     db.session.add(session)
     db.session.flush()
     audit.record(
-        actor, "session.scheduled", cohort, {"session": session.id, "module": module.code}, now=now
+        actor, "session.scheduled", cohort, now=now, session=session.id, module=module.code
     )
     return session
 
@@ -118,9 +118,7 @@ def mark_attendance(
         )
         row.status, row.marked_by_id, row.marked_at = status, getattr(actor, "id", None), now
         db.session.add(row)
-    audit.record(
-        actor, "attendance.marked", cohort, {"session": session.id, "count": len(marks)}, now=now
-    )
+    audit.record(actor, "attendance.marked", cohort, now=now, session=session.id, count=len(marks))
 
 
 @dataclass(frozen=True)

@@ -174,12 +174,10 @@ def save_cohort(actor, data: CohortData, cohort: Cohort | None = None, *, now: d
         actor,
         "cohort.created" if created else "cohort.updated",
         cohort,
-        {
-            "code": cohort.code,
-            "curriculum": curriculum.code,
-            "instructors": sorted(u.id for u in instructors),
-        },
         now=now,
+        code=cohort.code,
+        curriculum=curriculum.code,
+        instructors=sorted(u.id for u in instructors),
     )
     return cohort
 

@@ -14,7 +14,7 @@ from ...auth.roles import Role
 from ...database import acquire_lock
 from ...errors import DomainError, ImportRejected, RowError
 from ...extensions import db
-from ...users.models import Sex, User
+from ...users.models import Council, Sex, User
 from ..models import Cohort, CohortStatus, Enrolment, EnrolmentEvent, EnrolmentStatus
 from .cohorts import enrolled_count, enrolment_of, require_manager
 
@@ -75,15 +75,19 @@ def enrol(actor, cohort: Cohort, trainee: User, now: datetime) -> Enrolment:
         actor,
         "enrolment.enrolled",
         enrolment,
-        {"cohort": cohort.code, "trainee": trainee.username},
         now=now,
+        cohort=cohort.code,
+        trainee=trainee.username,
     )
     return enrolment
 
 
-def enrol_named(actor, cohort: Cohort, identifier: str, now: datetime) -> Enrolment:
-    """Enrol the trainee whose login name, email or licence number is `identifier`."""
-    trainee = find_trainee(identifier)
+def enrol_named(
+    actor, cohort: Cohort, identifier: str, now: datetime, council: str | None = None
+) -> Enrolment:
+    """Enrol the trainee whose login name, email or licence number is `identifier` (of
+    `council`, by code, when a licence number is shared)."""
+    trainee = find_trainee(identifier, council)
     if trainee is None:
         raise DomainError(NO_ACCOUNT, "trainee")
     return enrol(actor, cohort, trainee, now)
@@ -121,8 +125,9 @@ def decide_request(
         actor,
         "enrolment.accepted" if accept else "enrolment.refused",
         enrolment,
-        {"cohort": cohort.code, "reason": reason},
         now=now,
+        cohort=cohort.code,
+        reason=reason,
     )
 
 
@@ -138,26 +143,49 @@ def withdraw(actor, enrolment: Enrolment, reason: str | None, now: datetime) -> 
         actor,
         "enrolment.withdrawn",
         enrolment,
-        {"cohort": enrolment.cohort.code, "reason": reason},
         now=now,
+        cohort=enrolment.cohort.code,
+        reason=reason,
     )
 
 
-def find_trainee(identifier: str) -> User | None:
-    """A user by login name, email or licence number."""
+CANDIDATES_NAMED = 5  # an ambiguous licence number names at most this many holders
+
+
+def find_trainee(identifier: str, council: str | None = None) -> User | None:
+    """A user by login name, email or licence number; `council` (its code) picks the holder of
+    a licence number among councils. A licence number that more than one council has given,
+    and no council to tell them apart, is a `DomainError` naming the holders."""
     value = (identifier or "").strip()
     if not value:
         return None
-    return db.session.scalar(
-        sa.select(User)
-        .where(
-            sa.or_(
-                User.username == value.lower(),
-                User.email == value.lower(),
-                User.licence_number == value,
-            )
+    user = db.session.scalar(
+        sa.select(User).where(sa.or_(User.username == value.lower(), User.email == value.lower()))
+    )
+    if user is not None:
+        return user
+    holders = sa.select(User).options(joinedload(User.council)).where(User.licence_number == value)
+    if council and council.strip():
+        holders = holders.join(Council, Council.id == User.council_id).where(
+            Council.code == council.strip().upper()
         )
-        .limit(1)
+    found = db.session.scalars(holders.order_by(User.id).limit(CANDIDATES_NAMED + 1)).all()
+    if len(found) > 1:
+        raise DomainError(ambiguous_licence(value, found), "trainee")
+    return found[0] if found else None
+
+
+def ambiguous_licence(licence: str, holders: list[User]):
+    """The message for a licence number several people hold: each by name and council."""
+    named = "; ".join(
+        f"{u.full_name_km} · {u.full_name_en} ({u.council.code if u.council else '-'})"
+        for u in holders[:CANDIDATES_NAMED]
+    )
+    return _l(
+        "Licence number %(licence)s is held by more than one person: %(holders)s. "
+        "Give the council to tell them apart.",
+        licence=licence,
+        holders=named,
     )
 
 
@@ -179,12 +207,17 @@ def _row_problem(user: User | None, cohort: Cohort, seen: set[int]):
 def import_enrolments(
     actor, cohort: Cohort, data: bytes | str, now: datetime, source: str | None = None
 ) -> list[Enrolment]:
-    """Enrol trainees listed in a CSV (column `trainee`: login, email or licence), all or none."""
+    """Enrol trainees listed in a CSV (column `trainee`: login, email or licence; optional
+    column `council`: the council's code, for a licence number that is shared), all or none."""
     require_manager(actor, cohort)
-    rows = csvio.read_rows(data, ("trainee",))
+    rows = csvio.read_rows(data, ("trainee",), ("council",))
     errors, trainees, seen = [], [], set()
     for line, row in rows:
-        user = find_trainee(row["trainee"] or "")
+        try:
+            user = find_trainee(row["trainee"] or "", row.get("council"))
+        except DomainError as ambiguous:
+            errors.append(RowError(line, "trainee", ambiguous.message))
+            continue
         problem = _row_problem(user, cohort, seen)
         if problem is not None:
             errors.append(RowError(line, "trainee", problem))

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ...audit import services as audit
-from ...auth.passwords import check_policy, hash_password, temporary_password
+from ...auth import throttle
+from ...auth.passwords import check_policy, hash_password, temporary_password, temporary_until
 from ...auth.roles import Role
 from ...auth.services import end_all_sessions
 from ...errors import DomainError
@@ -27,14 +28,13 @@ PHONE_RE = re.compile(r"^\+?[0-9 ]{6,20}$")
 LANGUAGES = ("km", "en")
 # Each language named in itself, as the language menu shows it.
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
+# A person's four names, as User and UserData both call them.
+NAMES = ("family_name_km", "given_name_km", "family_name_en", "given_name_en")
 # The fields of UserData that a User copies as they are.
 COPIED = (
     "username",
     "email",
-    "family_name_km",
-    "given_name_km",
-    "family_name_en",
-    "given_name_en",
+    *NAMES,
     "sex",
     "date_of_birth",
     "phone",
@@ -44,14 +44,7 @@ COPIED = (
     "facility_id",
     "preferred_language",
 )
-NORMALISED = (
-    "family_name_km",
-    "given_name_km",
-    "family_name_en",
-    "given_name_en",
-    "phone",
-    "licence_number",
-)
+NORMALISED = (*NAMES, "phone", "licence_number")
 
 Problems = list[tuple[str, object]]
 
@@ -176,6 +169,7 @@ def new_user(data: UserData, password: str, temporary: bool, now: datetime) -> U
     user = User(
         password_hash=hash_password(password),
         must_change_password=temporary,
+        password_expires_at=temporary_until(now) if temporary else None,
         created_at=now,
         active=True,
     )
@@ -204,7 +198,7 @@ def create_user(actor, data: UserData, now: datetime, password: str | None = Non
         check_policy(password, data.username)
     user = new_user(data, password, temporary is not None, now)
     db.session.flush()
-    audit.record(actor, "user.created", user, snapshot(data), now=now)
+    audit.record(actor, "user.created", user, now=now, **snapshot(data))
     return user, temporary
 
 
@@ -219,9 +213,7 @@ def update_user(actor, user: User, data: UserData, now: datetime) -> User:
     before = sorted(r.value for r in user.roles)
     apply(user, data, today)
     _ensure_an_admin_remains()
-    details = snapshot(data)
-    details["roles_before"] = before
-    audit.record(actor, "user.updated", user, details, now=now)
+    audit.record(actor, "user.updated", user, now=now, **snapshot(data), roles_before=before)
     return user
 
 
@@ -249,12 +241,15 @@ def set_active(actor, user: User, active: bool, now: datetime) -> None:
 
 
 def reset_password(actor, user: User, now: datetime) -> str:
-    """Give the user a one-time password they must change at next login; ends their sessions."""
+    """Give the user a one-time password they must change at next login (it expires after
+    `LMS_TEMPORARY_PASSWORD_HOURS`); ends their sessions and lifts their login delays."""
     temporary = temporary_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
+    user.password_expires_at = temporary_until(now)
     user.password_changed_at = now
     end_all_sessions(user.id)
+    throttle.clear(user)
     audit.record(actor, "user.password_reset", user, now=now)
     return temporary
 

@@ -144,9 +144,9 @@ def import_users(actor, data: bytes | str, now: datetime, source: str | None = N
         actor,
         "user.imported",
         User.audit_type,
-        None,
-        {"count": len(created), "usernames": [u.username for u, _ in created]},
         now=now,
+        count=len(created),
+        usernames=[u.username for u, _ in created],
     )
     return created
 

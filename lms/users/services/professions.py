@@ -88,7 +88,9 @@ def save_cadre(actor, data: CadreData, now: datetime, cadre: Cadre | None = None
         setattr(cadre, key, value)
     db.session.add(cadre)
     db.session.flush()
-    audit.record(actor, "cadre.created" if created else "cadre.updated", cadre, vars(data), now=now)
+    audit.record(
+        actor, "cadre.created" if created else "cadre.updated", cadre, now=now, **vars(data)
+    )
     return cadre
 
 
@@ -118,6 +120,7 @@ def save_council(
         actor,
         "council.updated",
         council,
-        {"cycle_years": cycle_years, "cycle_years_before": before},
         now=now,
+        cycle_years=cycle_years,
+        cycle_years_before=before,
     )
