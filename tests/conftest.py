@@ -31,6 +31,8 @@ from . import clock, factories
 from .curricula import samples
 
 # Browser journeys run with `make e2e` (LMS_E2E=1), not with the unit and view tests.
+# The `serve` fixture: gunicorn servers with production settings (tests/gunicorn.py).
+pytest_plugins = ["tests.gunicorn"]
 collect_ignore = [] if os.environ.get("LMS_E2E") else ["e2e"]
 
 

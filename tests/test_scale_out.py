@@ -9,16 +9,8 @@ default redis://127.0.0.1:6379/0), as in CI's PostgreSQL run.
 
 from __future__ import annotations
 
-import http.client
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pytest
 import redis
@@ -26,127 +18,11 @@ import redis
 from lms import config
 from lms.extensions import db
 
-from . import clock, factories
+from . import factories
 from .conftest import csrf_token
+from .gunicorn import VERIFY_LIMIT, free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-VERIFY_LIMIT = 5  # per minute, on every server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    def cookie(self) -> str:
-        """The value of the session cookie this response sets (Secure: no cookie jar here)."""
-        for header in self.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            if name == "lms_session":
-                return rest.split(";", 1)[0]
-        raise AssertionError(f"no session cookie in {self.headers.get_all('Set-Cookie')}")
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen
-    log: str
-    # The servers trust one proxy (LMS_PROXY_COUNT=1): this is the client address it reports.
-    client: str = "127.0.0.1"
-
-    def call(self, method: str, path: str, cookie: str | None = None, form=None) -> Response:
-        headers = {"X-Forwarded-For": self.client}
-        if cookie:
-            headers["Cookie"] = f"lms_session={cookie}"
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            return Response(response.status, response.headers, response.read().decode())
-        finally:
-            conn.close()
-
-    def get(self, path: str, cookie: str | None = None) -> Response:
-        return self.call("GET", path, cookie)
-
-    def post(self, path: str, form: dict, cookie: str | None = None) -> Response:
-        return self.call("POST", path, cookie, form)
-
-    def wait_until_serving(self, deadline: float) -> None:
-        while True:
-            try:
-                self.get("/health")
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    with open(self.log) as fh:
-                        raise RuntimeError(
-                            f"server {self.name} did not start:\n{fh.read()}"
-                        ) from None
-                time.sleep(0.1)
-
-
-@pytest.fixture
-def serve(app, database_uri, tmp_path):
-    """Start gunicorn servers sharing one production-like environment (plus overrides)."""
-    shared = dict(
-        os.environ,
-        LMS_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        LMS_AUDIT_KEY=app.config["LMS_AUDIT_KEY"],  # one trail, written by the test and servers
-        DATABASE_URL=database_uri,
-        LMS_UPLOAD_FOLDER=str(tmp_path / "shared-uploads"),
-        LMS_INSTANCE_PATH=str(tmp_path / "instance"),
-        LMS_PROXY_COUNT="1",
-        LMS_VERIFY_RATE_LIMIT=f"{VERIFY_LIMIT} per minute",
-        LMS_CERTIFICATE_WORKERS="1",
-    )
-    started: list[Server] = []
-
-    def start(*overrides: dict) -> list[Server]:
-        servers = []
-        for extra in overrides:
-            name, port = chr(ord("A") + len(started)), _free_port()
-            log = str(tmp_path / f"server-{name}-{port}.log")
-            with open(log, "wb") as out:
-                process = subprocess.Popen(
-                    [GUNICORN, "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-                    cwd=config.ROOT,
-                    env=clock.subprocess_env({**shared, **extra}),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            server = Server(name, port, process, log)
-            started.append(server)
-            servers.append(server)
-        deadline = time.monotonic() + 30
-        for server in servers:
-            server.wait_until_serving(deadline)
-        return servers
-
-    yield start
-    for server in started:
-        server.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-    for server in started:
-        try:
-            server.process.wait(10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
 
 
 @pytest.fixture
@@ -219,7 +95,7 @@ def test_session_and_rate_limit_hold_across_two_servers(two_servers):
 
 def test_verification_is_still_limited_when_redis_is_unreachable(serve):
     # Nothing listens on this port: the server counts in its own memory and keeps answering.
-    unreachable = f"redis://127.0.0.1:{_free_port()}/0?socket_connect_timeout=1"
+    unreachable = f"redis://127.0.0.1:{free_port()}/0?socket_connect_timeout=1"
     (server,) = serve({"LMS_RATELIMIT_STORAGE": unreachable})
     statuses = [server.get("/verify").status for _ in range(VERIFY_LIMIT + 1)]
     assert statuses == [200] * VERIFY_LIMIT + [429]
