@@ -35,3 +35,15 @@ _LATIN_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 def latin_digits(value: str) -> str:
     """`value` with every Khmer digit written as a Latin one."""
     return value.translate(_LATIN_DIGITS)
+
+
+# Dashes people type or paste for "-" (hyphen, non-breaking hyphen, figure dash, en and em
+# dashes, minus sign), and the spaces they leave in a code copied from paper.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+
+
+def code_as_typed(value: str | None) -> str:
+    """A code or serial as people type it, as it is stored: NFC, capitals, Latin digits, any
+    dash as "-", no spaces (`BEMONC – ២០២៦ – ០០០០៣` is `BEMONC-2026-00003`)."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_DASHES)
+    return latin_digits("".join(text.split())).upper()

@@ -7,7 +7,6 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from .. import web
 from ..auth.access import public
 from ..extensions import limiter
 from ..i18n import current_language, local_today
@@ -39,6 +38,11 @@ def _no_search() -> bool:
 _pages = LRUCache(2048)
 
 
+def _unknown(code: str):
+    """No certificate has this code: say so plainly, and offer the look-up by serial."""
+    return render_template("certificates/lookup.html", form=LookupForm(), unknown_code=True), 404
+
+
 @bp.route("/verify/<code>")
 @public
 @limiter.limit(_rate_limit)
@@ -47,12 +51,16 @@ def verify(code: str):
     # Only the plain address is kept: a query string would make endless variants of one page.
     cacheable = not (session or request.query_string or current_user.is_authenticated)
     if cacheable:
-        state = web.found_or_404(services.verification_state(code))
+        state = services.verification_state(code)
+        if state is None:
+            return _unknown(code)
         key = (code, current_language(), today, state)
         page = _pages.get(key)
         if page is not None:
             return page
-    certificate = web.found_or_404(services.by_code(code))
+    certificate = services.by_code(code)
+    if certificate is None:
+        return _unknown(code)
     page = render_template(
         "certificates/verify.html",
         c=services.public_record(certificate, today),

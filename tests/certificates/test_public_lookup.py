@@ -78,3 +78,40 @@ def test_a_revocation_shows_its_public_category_only(client, issued, reason, pub
     data = client.get(f"/verify/{issued.verification_code}.json").get_json()
     assert data["revocation_reason"] in {"withdrawn", "withdrawn_by_council", "issued_in_error"}
     assert "drunk" not in str(data)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "TST-CUR-{year}-00001",
+        "tst-cur-{khmer_year}-០០០០១",
+        " TST – CUR – {year} – 00001 ",
+        "TST‑CUR‑{year}‑00001",
+    ],
+)
+def test_a_serial_as_printed_on_the_khmer_line_is_found(client, issued, typed):
+    year = clock.today().year
+    khmer_year = str(year).translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩"))
+    serial = typed.format(year=year, khmer_year=khmer_year)
+    assert lookup(client, serial).status_code == 302
+
+
+def test_the_registry_search_reads_khmer_digits(client, login_as, issued):
+    login_as("accreditation_officer")
+    khmer = issued.serial.translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩"))
+    html = client.get("/certificates", query_string={"q": khmer}).get_data(as_text=True)
+    assert issued.serial in html
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_an_unknown_code_says_so_and_offers_the_look_up(client, lang):
+    client.set_cookie("lang", lang)
+    response = client.get("/verify/no-such-code")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    message = (
+        "No certificate has this verification code. Check that the whole address was copied, "
+        "or look the certificate up by its serial number and the holder's family name."
+    )
+    assert (message if lang == "en" else km(message)) in html
+    assert 'name="serial"' in html and 'action="/verify"' in html

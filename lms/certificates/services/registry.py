@@ -16,6 +16,7 @@ from ...curricula.models import Curriculum
 from ...extensions import MAX_ID, db
 from ...orgunits.models import Facility
 from ...paging import Page, page_size
+from ...text import code_as_typed
 from ...users.models import Sex, User
 from ..models import Certificate, CertificateStatus
 
@@ -57,8 +58,8 @@ def registry_query(filters: RegistryFilters, today: date) -> sa.Select:
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     q = filters.q
-    if q and SERIAL_LIKE.match(q):
-        prefix = q.upper().replace("_", "\\_")  # "_" is a wildcard in LIKE
+    if q and SERIAL_LIKE.match(code_as_typed(q)):
+        prefix = code_as_typed(q).replace("_", "\\_")  # "_" is a wildcard in LIKE
         stmt = stmt.where(Certificate.serial.like(f"{prefix}%", escape="\\"))
     elif q:
         # Holders first (a narrow table), then their certificates by index: a name search

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ...enums import LabelledEnum
 from ...extensions import db
 from ...i18n import local_date
-from ...text import latin_digits
+from ...text import code_as_typed
 from ..models import Certificate, RevocationReason
 
 # A whole serial: CODE-YEAR-NUMBER, and a letter for a corrected re-issue (BEMONC-2026-00042-A).
@@ -47,7 +47,7 @@ def public_reason(certificate: Certificate) -> PublicReason | None:
 def whole_serial(serial: str) -> str | None:
     """The serial as stored (capitals, Latin digits; Khmer digits typed are read), or None
     when it is not a whole serial."""
-    value = latin_digits((serial or "").strip().upper())
+    value = code_as_typed(serial)
     return value if WHOLE_SERIAL.match(value) else None
 
 
