@@ -156,6 +156,7 @@ TABLE = {
     "/users/<int:user_id>/edit": ("LFFFFO", "LFFFFO"),
     "/users/<int:user_id>/login-delays/clear": ("-", "LFFFFO"),
     "/users/<int:user_id>/password-reset": ("-", "LFFFFO"),
+    "/users/<int:user_id>/temporary-password": ("LFFFFO", "-"),
     "/users/import": ("LFFFFO", "LFFFFO"),
     "/users/import/template.csv": ("LFFFFO", "-"),
     "/users/new": ("LFFFFO", "LFFFFO"),

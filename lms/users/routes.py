@@ -1,6 +1,6 @@
 """Administration of users and cadres."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -61,9 +61,29 @@ def _user_data(form: UserForm) -> services.UserData:
     )
 
 
+SHOWN_ONCE = "temporary_password"  # the session key that holds it until its page is shown
+
+
 def _temporary_password(user: User, password: str, created: bool):
+    """After the act, go to a page that shows the password once (a reload cannot repeat the
+    act, and shows that it was shown)."""
+    session[SHOWN_ONCE] = {"user_id": user.id, "password": password, "created": created}
+    return redirect(url_for("users.show_temporary_password", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/temporary-password")
+@admin_only
+def show_temporary_password(user_id: int):
+    user = web.get_or_404(User, user_id)
+    held = session.get(SHOWN_ONCE)
+    if not isinstance(held, dict) or held.get("user_id") != user.id:
+        return render_template("users/temporary_password.html", user=user, password=None)
+    session.pop(SHOWN_ONCE)
     return render_template(
-        "users/temporary_password.html", user=user, password=password, created=created
+        "users/temporary_password.html",
+        user=user,
+        password=held["password"],
+        created=held["created"],
     )
 
 

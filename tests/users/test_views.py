@@ -31,11 +31,17 @@ def test_admin_creates_a_user_and_sees_the_temporary_password(client, login_as):
     login_as(Role.ADMIN)
     client.set_cookie("lang", "en")
     response = client.post("/users/new", data=FORM)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Temporary password" in html
     user = db.session.query(User).filter_by(username="keo.sreymom").one()
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/users/{user.id}/temporary-password"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Temporary password" in html
     shown = html.split('class="secret">')[1].split("<")[0]
     assert verify_password(user.password_hash, shown)
+    # a reload shows it no more, and creates nothing
+    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="secret"' not in again and "was shown once and is not kept" in again
+    assert db.session.query(User).filter_by(username="keo.sreymom").count() == 1
 
 
 def test_form_errors_are_shown_next_to_the_fields_in_khmer(client, login_as):
@@ -69,7 +75,9 @@ def test_reset_password_flow(client, login_as, app):
     login_as(Role.ADMIN)
     user = factories.user(username="forgetful")
     db.session.commit()
-    html = client.post(f"/users/{user.id}/password-reset").get_data(as_text=True)
+    html = client.post(f"/users/{user.id}/password-reset", follow_redirects=True).get_data(
+        as_text=True
+    )
     temporary = html.split('class="secret">')[1].split("<")[0]
     other = app.test_client()
     other.post("/login", data={"login": "forgetful", "password": temporary})
