@@ -95,10 +95,12 @@ def official_date_line_km(place: str, day: date | datetime) -> str:
 
 
 def format_date(day: date | datetime | None, language: str | None = None, fmt="medium") -> str:
-    """A date in the reader's language; Khmer month names in Khmer."""
+    """A date in the reader's language; Khmer month names and Khmer digits in Khmer (Babel's
+    km locale writes Latin digits)."""
     if day is None:
         return ""
-    return babel_format_date(day, fmt, locale=language or current_language())
+    language = language or current_language()
+    return localised_digits(babel_format_date(day, fmt, locale=language), language)
 
 
 def localised(obj, field: str, language: str | None = None):

@@ -1,7 +1,7 @@
 """Language selection, Khmer formatting, and a complete, current Khmer catalogue."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -89,6 +89,17 @@ def test_dates_in_pages_use_khmer_month_names(app):
 
     assert "វិច្ឆិកា" in format_date(date(2026, 11, 24), "km")
     assert "Nov" in format_date(date(2026, 11, 24), "en")
+
+
+def test_dates_on_khmer_pages_use_khmer_digits(app):
+    from lms.i18n import format_date, format_moment
+
+    khmer = format_date(date(2026, 12, 2), "km")
+    assert (
+        "២" in khmer and "២០២៦" in khmer and not any(ch.isascii() and ch.isdigit() for ch in khmer)
+    )
+    assert format_moment(datetime(2026, 12, 2, 5), "km") == khmer
+    assert "2026" in format_date(date(2026, 12, 2), "en")
 
 
 def test_names_are_stored_nfc(client, login_as):
@@ -229,7 +240,6 @@ def test_a_logged_in_users_language_switch_needs_the_token(app, request):
 
 
 def test_moments_are_shown_on_their_day_in_phnom_penh(app):
-    from datetime import datetime
 
     from lms.i18n import format_moment, local_moment
 
