@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import web
 from ..auth.access import roles_required
 from ..auth.roles import Role
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import Form, choices
 from ..i18n import format_number, local_today, localised
@@ -70,6 +71,20 @@ def _score_message(outcome) -> str:
     )
 
 
+def _hand_in(answers: dict, back: str) -> Confirmation:
+    """Asked before a test is handed in: it is marked at once, and unanswered ones count."""
+    unanswered = sum(1 for answer in answers.values() if answer is None)
+    final = _("Once handed in, the attempt is marked and cannot be changed.")
+    if unanswered:
+        missing = _(
+            "%(n)s of %(total)s questions have no answer: they count as wrong.",
+            n=format_number(unanswered),
+            total=format_number(len(answers)),
+        )
+        final = f"{missing} {final}"
+    return Confirmation(_("Hand in your answers?"), final, _("Hand in"), back, danger=False)
+
+
 @bp.route("/enrolments/<int:enrolment_id>/tests/<int:instrument_id>", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 def take_test(enrolment_id: int, instrument_id: int):
@@ -89,6 +104,9 @@ def take_test(enrolment_id: int, instrument_id: int):
             question.id: request.form.get(f"q{question.id}", type=int)
             for question, _options in online_tests.paper(chosen)
         }
+        asked = None if chosen.submitted_at else ask_first(_hand_in(answers, request.path))
+        if asked is not None:
+            return asked
         done = web.run(lambda: online_tests.submit_attempt(current_user, chosen, answers, utcnow()))
         if done:
             flash(_score_message(done.value), "success" if done.value.passed else "warning")

@@ -12,8 +12,9 @@ from flask_login import current_user
 from .. import storage, web
 from ..auth.access import roles_required
 from ..auth.roles import Role
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
-from ..i18n import format_number, local_date, local_today
+from ..i18n import format_number, local_date, local_today, localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..training import services as training
 from ..training.models import Enrolment
@@ -68,6 +69,13 @@ register_panel(
 )
 
 
+def _issue_consequence() -> str:
+    return _(
+        "A certificate has a serial number and anyone can verify it at once. A mistake is "
+        "put right by a corrected re-issue or a revocation, never by deleting it."
+    )
+
+
 def _base_url() -> str:
     return current_app.config["LMS_BASE_URL"]
 
@@ -110,6 +118,13 @@ def _issued(pair) -> str:
 @officers
 def issue_one(cohort_id: int, enrolment_id: int):
     enrolment = web.child_or_404(Enrolment, enrolment_id, cohort_id=cohort_id)
+    back = url_for("certificates.cohort_eligibility", cohort_id=cohort_id)
+    name = localised(enrolment.trainee, "full_name")
+    question = _("Issue a certificate to %(name)s?", name=name)
+    eligible = services.check_eligibility(enrolment, utcnow()).ok  # if not, the act says why
+    asked = eligible and ask_first(Confirmation(question, _issue_consequence(), _("Issue"), back))
+    if asked:
+        return asked
     return web.act(
         lambda: services.issue(
             current_user, enrolment, utcnow(), storage.area("certificates"), _base_url()
@@ -127,6 +142,14 @@ def issue_one(cohort_id: int, enrolment_id: int):
 @officers
 def issue_all(cohort_id: int):
     cohort = web.found_or_404(training.load_cohort(cohort_id))
+    question = _(
+        "Issue certificates to every eligible trainee of %(cohort)s?",
+        cohort=localised(cohort, "title"),
+    )
+    back = url_for("certificates.cohort_eligibility", cohort_id=cohort_id)
+    asked = ask_first(Confirmation(question, _issue_consequence(), _("Issue them all"), back))
+    if asked is not None:
+        return asked
     return web.act(
         lambda: services.bulk_issue(
             current_user,
@@ -187,6 +210,22 @@ def revoke(certificate_id: int):
     certificate = _viewable(certificate_id)
     form = RevokeForm()
     reason = RevocationReason(form.reason.data) if form.validate_on_submit() else None
+    page = url_for("certificates.show_certificate", certificate_id=certificate_id)
+    if reason is not None:  # a refused form needs no question: it says what is missing
+        asked = ask_first(
+            Confirmation(
+                _("Revoke certificate %(serial)s?", serial=certificate.serial),
+                _(
+                    "Its public verification page says at once that it is revoked, and why "
+                    "(the category). A revocation cannot be undone: if it was made in error, a "
+                    "new certificate is issued."
+                ),
+                _("Revoke"),
+                page,
+            )
+        )
+        if asked is not None:
+            return asked
     return web.act(
         lambda: services.revoke(current_user, certificate, reason, form.note.data, utcnow()),
         then=url_for("certificates.show_certificate", certificate_id=certificate_id),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import web
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import Form
 from ..i18n import format_number, local_today, localised
@@ -163,6 +164,26 @@ def validate_assessment(assessment_id: int):
     assessment = assessment_for_user(assessment_id)
     if not Form().validate_on_submit():
         abort(400)
+    if not services.may_validate(current_user, assessment):
+        abort(403)
+    asked = ask_first(
+        Confirmation(
+            _(
+                "Validate this assessment of %(facility)s?",
+                facility=localised(assessment.facility, "name"),
+            ),
+            _(
+                "A validated assessment never changes: its scores count in scorecards and "
+                "league tables at once, and a mistake is put right only by a correction (a new "
+                "version)."
+            ),
+            _("Validate"),
+            _assessment_url(assessment_id),
+            danger=False,
+        )
+    )
+    if asked is not None:
+        return asked
     return web.act(
         lambda: services.validate(current_user, assessment, utcnow()),
         _assessment_url(assessment_id),

@@ -12,6 +12,7 @@ from flask_login import current_user
 from .. import csvio, web
 from ..auth.access import roles_required
 from ..auth.roles import Role
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import CsvImportForm
 from ..i18n import localised
@@ -148,7 +149,8 @@ def import_enrolments(cohort_id: int):
 
 
 @bp.route(
-    "/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>/<any(accept, refuse, withdraw):action>",
+    "/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>/"
+    "<any(accept, refuse, withdraw, reinstate):action>",
     methods=["POST"],
 )
 @roles_required(*TEACHING)
@@ -158,12 +160,42 @@ def change_enrolment(cohort_id: int, enrolment_id: int, action: str):
     form = ReasonForm()
     form.validate()
     reason = form.reason.data or None
+    if action in ("withdraw", "reinstate") and not services.may_withdraw(current_user, enrolment):
+        abort(403)
     if action == "withdraw":
+        asked = ask_first(_withdrawal(cohort, enrolment))
+        if asked is not None:
+            return asked
         change = partial(services.withdraw, current_user, enrolment, reason, utcnow())
+        return web.act(
+            change,
+            cohort_url(cohort_id),
+            success=_("The withdrawal was recorded. It can be undone today on this page."),
+        )
+    if action == "reinstate":
+        change = partial(services.undo_withdrawal, current_user, enrolment, utcnow())
+        return web.act(change, cohort_url(cohort_id), success=_("The withdrawal was undone."))
     else:
         accept = action == "accept"
         change = partial(services.decide_request, current_user, enrolment, accept, reason, utcnow())
     return web.act(change, cohort_url(cohort_id), success=_("The enrolment was updated."))
+
+
+def _withdrawal(cohort, enrolment) -> Confirmation:
+    own = enrolment.trainee_id == current_user.id
+    name = localised(enrolment.trainee, "full_name")
+    title = localised(cohort, "title")
+    return Confirmation(
+        _("Withdraw from %(cohort)s?", cohort=title)
+        if own
+        else _("Withdraw %(name)s from %(cohort)s?", name=name, cohort=title),
+        _(
+            "The place is given up: no more sessions, assessments or certificate in this "
+            "cohort. The attendance and results so far are kept. It can be undone today only."
+        ),
+        _("Withdraw"),
+        cohort_url(cohort.id),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/join", methods=["POST"])

@@ -13,8 +13,10 @@ from flask_login import current_user
 
 from .. import storage, uploads, web
 from ..auth.access import roles_required
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import Form
+from ..i18n import localised
 from . import materials, services
 from .forms import MaterialForm, SessionForm
 from .models import AttendanceStatus, CohortSession, Material
@@ -128,6 +130,16 @@ def download_material(cohort_id: int, material_id: int):
 def delete_material(cohort_id: int, material_id: int):
     cohort = cohort_or_404(cohort_id, manage=True)
     material = web.child_or_404(Material, material_id, cohort_id=cohort.id)
+    asked = ask_first(
+        Confirmation(
+            _("Delete %(title)s?", title=localised(material, "title")),
+            _("Trainees can no longer open it, and its file is removed. This cannot be undone."),
+            _("Delete"),
+            cohort_url(cohort_id, "#modules"),
+        )
+    )
+    if asked is not None:
+        return asked
     deleted = web.run(
         lambda: materials.delete(current_user, material, utcnow()),
         success=_("The material was deleted."),

@@ -10,6 +10,7 @@ from ..audit import services as audit
 from ..auth import throttle
 from ..auth.access import roles_required
 from ..auth.roles import Role
+from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import CsvImportForm, choices, form_values
 from ..i18n import localised
@@ -149,6 +150,20 @@ def edit_user(user_id: int):
 def set_user_active(user_id: int):
     user = web.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
+    if not active:
+        asked = ask_first(
+            Confirmation(
+                _("Deactivate the account of %(name)s?", name=localised(user, "full_name")),
+                _(
+                    "They are logged out everywhere and cannot log in until the account is "
+                    "activated again. Their records and certificates are kept."
+                ),
+                _("Deactivate"),
+                url_for("users.show_user", user_id=user_id),
+            )
+        )
+        if asked is not None:
+            return asked
     return web.act(
         lambda: services.set_active(current_user, user, active, utcnow()),
         url_for("users.show_user", user_id=user_id),

@@ -144,7 +144,13 @@ def test_trainee_takes_the_online_test_once_per_attempt(client, login, enrolled)
     question = kt.questions[0]
     right = next(o for o in question.options if o.correct)
     assert f'name="q{question.id}"' in html
-    client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id})
+    asked = client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Hand in your answers?" in page
+    assert f'name="q{question.id}" value="{right.id}"' in page and 'name="confirmed"' in page
+    db.session.refresh(attempt)
+    assert attempt.submitted_at is None  # asked first, nothing marked
+    client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id, "confirmed": "1"})
     db.session.refresh(attempt)
     assert attempt.passed and attempt.score_percent == 100.0
     again = client.post(
@@ -344,3 +350,15 @@ def test_the_second_assessor_is_offered_to_verify(client, login, enrolled, instr
     other = app.test_client()
     other.post("/login", data={"login": "second", "password": factories.PASSWORD})
     assert verify in other.get(f"/records/{record.id}").get_data(as_text=True)
+
+
+def test_handing_in_with_questions_unanswered_says_how_many(client, login, enrolled):
+    enrolment, trainee, instruments = enrolled
+    kt = instruments["KT"]
+    login(trainee)
+    client.set_cookie("lang", "en")
+    url = f"/enrolments/{enrolment.id}/tests/{kt.id}"
+    client.post(url, data={"action": "start"})
+    attempt = db.session.scalars(sa.select(TestAttempt)).one()
+    page = client.post(url, data={"attempt": attempt.id}).get_data(as_text=True)
+    assert "1 of 1 questions have no answer: they count as wrong." in page

@@ -71,7 +71,7 @@ def test_deactivation_ends_sessions(app, client, login):
     worker_client.post("/login", data={"login": worker.username, "password": factories.PASSWORD})
     assert worker_client.get("/").status_code == 200
     login(admin)
-    client.post(f"/users/{worker.id}/active", data={"active": "0"})
+    client.post(f"/users/{worker.id}/active", data={"active": "0", "confirmed": "1"})
     assert worker_client.get("/").status_code == 302
 
 

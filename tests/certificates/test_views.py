@@ -28,10 +28,12 @@ def test_officer_sees_eligibility_and_bulk_issues(client, login_as, graduates, c
     html = client.get(f"/certificates/cohorts/{cohort.id}").get_data(as_text=True)
     assert "2 trainees are eligible" in html
     assert "Required competencies are not all achieved." in html  # the third trainee
-    client.post(f"/certificates/cohorts/{cohort.id}/issue")
+    client.post(f"/certificates/cohorts/{cohort.id}/issue", data={"confirmed": "1"})
     assert db.session.query(Certificate).count() == 2
     client.set_cookie("lang", "km")
-    response = client.post(f"/certificates/cohorts/{cohort.id}/issue", follow_redirects=True)
+    response = client.post(
+        f"/certificates/cohorts/{cohort.id}/issue", data={"confirmed": "1"}, follow_redirects=True
+    )
     message = (
         "%(issued)s certificates issued; %(existing)s already had one; %(ineligible)s not eligible."
     )
@@ -96,7 +98,9 @@ def test_revocation_shows_on_the_public_page_at_once(client, login_as, issued):
         f"/certificates/{issued.id}/revoke", data={"reason": ""}, follow_redirects=True
     )
     assert "Choose the reason for revoking." in refused.get_data(as_text=True)
-    client.post(f"/certificates/{issued.id}/revoke", data={"reason": "issued_in_error"})
+    client.post(
+        f"/certificates/{issued.id}/revoke", data={"reason": "issued_in_error", "confirmed": "1"}
+    )
     html = client.get(f"/verify/{issued.verification_code}").get_data(as_text=True)
     assert "Revoked" in html and "Issued in error" in html
 

@@ -159,7 +159,12 @@ def test_capture_on_a_phone_in_khmer(client, login, tool, hc, round_, assessor, 
     client.set_cookie("lang", "en")
     page = client.get(f"/quality/assessments/{a.id}").get_data(as_text=True)
     assert "Validate" in page
-    _post(client, f"/quality/assessments/{a.id}/validate", {}, f"/quality/assessments/{a.id}")
+    _post(
+        client,
+        f"/quality/assessments/{a.id}/validate",
+        {"confirmed": "1"},
+        f"/quality/assessments/{a.id}",
+    )
     db.session.expire_all()
     assert db.session.get(QualityAssessment, a.id).status == AssessmentStatus.VALIDATED
     card = client.get(f"/quality/facilities/{hc.id}").get_data(as_text=True)

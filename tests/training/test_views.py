@@ -219,7 +219,7 @@ def test_deleting_a_material_removes_its_file(client, login, cohort, instructor,
     material = db.session.query(Material).one()
     stored = Path(app.config["UPLOAD_FOLDER"]) / "materials" / material.token
     assert stored.read_bytes() == PDF
-    client.post(f"/cohorts/{cohort.id}/materials/{material.id}/delete")
+    client.post(f"/cohorts/{cohort.id}/materials/{material.id}/delete", data={"confirmed": "1"})
     assert db.session.query(Material).count() == 0 and not stored.exists()
 
 

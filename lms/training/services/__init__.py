@@ -42,9 +42,12 @@ from .enrolment import (
     enrol_named,
     find_trainee,
     import_enrolments,
+    may_withdraw,
     request_to_join,
     roster,
+    undo_withdrawal,
     withdraw,
+    withdrawn_on,
 )
 from .page import CohortPage, cohort_page
 
@@ -83,4 +86,7 @@ __all__ = [
     "schedule_session",
     "sessions_of",
     "withdraw",
+    "may_withdraw",
+    "undo_withdrawal",
+    "withdrawn_on",
 ]

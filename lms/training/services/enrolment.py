@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,11 +12,12 @@ from ... import csvio
 from ...audit import services as audit
 from ...auth.roles import Role
 from ...database import acquire_lock
-from ...errors import DomainError, ImportRejected, RowError
+from ...errors import DomainError, Forbidden, ImportRejected, RowError
 from ...extensions import db
+from ...i18n import local_date, utc_moment
 from ...users.models import Council, Sex, User
 from ..models import Cohort, CohortStatus, Enrolment, EnrolmentEvent, EnrolmentStatus
-from .cohorts import enrolled_count, enrolment_of, require_manager
+from .cohorts import enrolled_count, enrolment_of, manages, require_manager
 
 NO_ACCOUNT = _l("No account has this login name, email or licence number.")
 NOT_A_TRAINEE = _l("Only active accounts with the trainee role can be enrolled.")
@@ -150,6 +151,53 @@ def withdraw(actor, enrolment: Enrolment, reason: str | None, now: datetime) -> 
 
 
 CANDIDATES_NAMED = 5  # an ambiguous licence number names at most this many holders
+
+
+def may_withdraw(actor, enrolment: Enrolment) -> bool:
+    """The trainee themselves, or a manager of the cohort."""
+    return actor is not None and (
+        actor.id == enrolment.trainee_id or manages(actor, enrolment.cohort)
+    )
+
+
+def withdrawn_on(enrolment_ids: list[int], day: date) -> dict[int, EnrolmentEvent]:
+    """The withdrawals of these enrolments that happened on `day` (Cambodia's), latest each,
+    by enrolment id (one query): those can still be undone."""
+    if not enrolment_ids:
+        return {}
+    start = utc_moment(datetime.combine(day, time.min))
+    found = {}
+    for event in db.session.scalars(
+        sa.select(EnrolmentEvent)
+        .where(
+            EnrolmentEvent.enrolment_id.in_(enrolment_ids),
+            EnrolmentEvent.at >= start,
+            EnrolmentEvent.at < start + timedelta(days=1),
+        )
+        .order_by(EnrolmentEvent.id)
+    ):
+        if event.to_status == EnrolmentStatus.WITHDRAWN:
+            found[event.enrolment_id] = event
+        else:
+            found.pop(event.enrolment_id, None)
+    return found
+
+
+def undo_withdrawal(actor, enrolment: Enrolment, now: datetime) -> None:
+    """Take back a withdrawal made today (Cambodia's day): the enrolment or request is as it
+    was, if the cohort still has the place."""
+    if not may_withdraw(actor, enrolment):
+        raise Forbidden(_l("You may not change this enrolment."))
+    event = withdrawn_on([enrolment.id], local_date(now)).get(enrolment.id)
+    if enrolment.status != EnrolmentStatus.WITHDRAWN or event is None:
+        raise DomainError(_l("Only a withdrawal made today can be undone."))
+    before = event.from_status or EnrolmentStatus.ENROLLED
+    if before == EnrolmentStatus.ENROLLED:
+        _check_place(enrolment.cohort)
+    _move(enrolment, before, actor, now, "withdrawal undone")
+    audit.record(
+        actor, "enrolment.withdrawal_undone", enrolment, now=now, cohort=enrolment.cohort.code
+    )
 
 
 def find_trainee(identifier: str, council: str | None = None) -> User | None:

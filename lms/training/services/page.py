@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...auth.roles import Role
+from ...i18n import local_date
 from ...users.models import Sex
 from ..models import Cohort, CohortSession, CohortStatus, Enrolment, EnrolmentStatus
 from .attendance import AttendanceSummary, attendance_summary, sessions_of
 from .cohorts import enrolment_of, follows, manages, reads_materials
-from .enrolment import count_by_sex, roster
+from .enrolment import count_by_sex, roster, withdrawn_on
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class CohortPage:
     by_sex: dict[Sex, int]  # of the enrolled
     summary: dict[int, AttendanceSummary]  # attendance by enrolment id
     sessions: list[CohortSession]
+    undoable: frozenset[int] = (
+        frozenset()
+    )  # enrolments withdrawn today: the withdrawal can be undone
 
 
 def _may_join(user, cohort: Cohort, own: Enrolment | None, manage: bool) -> bool:
@@ -46,6 +50,10 @@ def cohort_page(user, cohort: Cohort, now: datetime) -> CohortPage:
     sees_people = follows(user, cohort)
     people = roster(cohort) if sees_people else []
     enrolled = [e for e in people if e.is_enrolled]
+    withdrawn = [
+        e.id for e in [*people, own] if e is not None and e.status == EnrolmentStatus.WITHDRAWN
+    ]
+    undoable = frozenset(withdrawn_on(withdrawn, local_date(now)) if (manage or own) else ())
     return CohortPage(
         manage=manage,
         follows=sees_people,
@@ -59,4 +67,5 @@ def cohort_page(user, cohort: Cohort, now: datetime) -> CohortPage:
         by_sex=count_by_sex(enrolled),
         summary=attendance_summary(cohort, now),
         sessions=sessions_of(cohort),
+        undoable=undoable,
     )
