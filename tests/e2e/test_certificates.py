@@ -25,6 +25,7 @@ def test_issue_download_verify_revoke(visit, language):
     page.click("a[href*='/certificates/cohorts/']")
     officer.check("eligibility")
     page.click("form[action$='/issue'] button.primary")
+    page.click("section.confirm form button")  # issuing asks once
     assert page.query_selector(".flash-success")
     certificates = page.locator("a[href^='/certificates/'] code")
     assert certificates.count() == 3  # two from the demo, one issued now
@@ -58,6 +59,8 @@ def test_issue_download_verify_revoke(visit, language):
     assert page_public.locator(".badge-ok, .verdict").count() >= 1
     page.select_option("select[name=reason]", "issued_in_error")
     page.click("form[action$='/revoke'] button.danger")
+    assert page.query_selector("section.confirm")  # nothing revoked yet: it asks once
+    page.click("section.confirm form button.danger")
     assert page.query_selector(".flash-success")
     page_public = public.go(verify_url.replace(officer.base, ""))
     public.check("revoked")
