@@ -3,8 +3,6 @@ parameter an object that person would naturally open (tests/test_access_table.py
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
 from lms import demo
@@ -23,6 +21,8 @@ from lms.quality.results import failing_results
 from lms.training import materials
 from lms.training.models import Cohort, CohortSession, Enrolment
 from lms.users.models import Cadre, Council, User
+
+from .rules import fill_rule
 
 # The persona of each role in the demo data (None: not logged in).
 PERSONAS = {
@@ -145,15 +145,5 @@ def load_world(now) -> dict:
 def url_for_rule(rule, world) -> str:
     """The rule's path with each parameter set from the world (and the query it needs)."""
     values = {**world["values"], **world["by_endpoint"].get(rule.endpoint, {})}
-    parts = []
-    for chunk in re.split(r"(<[^>]+>)", rule.rule):
-        if not chunk.startswith("<"):
-            parts.append(chunk)
-            continue
-        inner = chunk[1:-1]
-        name = inner.split(":")[-1]
-        value = values.get(name)
-        if value is None and inner.startswith("any("):
-            value = re.search(r"\((.*)\)", inner).group(1).split(",")[0].strip().strip("'\"")
-        parts.append(str(value))
-    return "".join(parts) + world["query"].get(rule.endpoint, "")
+    path = fill_rule(rule, lambda _converter, name: values.get(name))
+    return path + world["query"].get(rule.endpoint, "")

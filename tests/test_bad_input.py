@@ -7,13 +7,12 @@ answer of 500, or an exception, fails.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from lms.auth.roles import Role
 
 from . import factories
+from .rules import fill_rule
 
 JUNK = ["99999999999999999999", "-1", "bogus", "x" * 300, "%00", "1e9", "២០២៦", "', OR 1=1 --"]
 FILTERS = [
@@ -59,22 +58,9 @@ def get_routes(app):
 
 def fill(rule, value: str) -> str:
     """The rule's path with every argument set to `value` (int) or a plain word (others)."""
-    parts = []
-    for chunk in re.split(r"(<[^>]+>)", rule.rule):
-        if not chunk.startswith("<"):
-            parts.append(chunk)
-            continue
-        inner = chunk[1:-1]
-        converter = inner.split(":")[0] if ":" in inner else "default"
-        converter = converter.split("(")[0]
-        if converter == "int":
-            parts.append(value)
-        elif converter == "any":
-            options = re.search(r"\((.*)\)", inner).group(1)
-            parts.append(options.split(",")[0].strip().strip("'\""))
-        else:
-            parts.append("junk-value")
-    return "".join(parts)
+    return fill_rule(
+        rule, lambda converter, _name: {"int": value, "any": None}.get(converter, "junk-value")
+    )
 
 
 def has_int(rule) -> bool:

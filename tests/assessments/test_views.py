@@ -132,14 +132,19 @@ def test_correction_keeps_history(client, login, enrolled, instructor):
     assert "rating entered for the wrong trainee" in html and f"/records/{record.id}" in html
 
 
-def test_trainee_takes_the_online_test_once_per_attempt(client, login, enrolled):
+def _started_test(client, login, enrolled):
+    """The trainee, logged in (English), has started the knowledge test: (url, test, attempt)."""
     enrolment, trainee, instruments = enrolled
     kt = instruments["KT"]
     login(trainee)
     client.set_cookie("lang", "en")
     url = f"/enrolments/{enrolment.id}/tests/{kt.id}"
     client.post(url, data={"action": "start"})
-    attempt = db.session.scalars(sa.select(TestAttempt)).one()
+    return url, kt, db.session.scalars(sa.select(TestAttempt)).one()
+
+
+def test_trainee_takes_the_online_test_once_per_attempt(client, login, enrolled):
+    url, kt, attempt = _started_test(client, login, enrolled)
     html = client.get(url).get_data(as_text=True)
     question = kt.questions[0]
     right = next(o for o in question.options if o.correct)
@@ -353,12 +358,6 @@ def test_the_second_assessor_is_offered_to_verify(client, login, enrolled, instr
 
 
 def test_handing_in_with_questions_unanswered_says_how_many(client, login, enrolled):
-    enrolment, trainee, instruments = enrolled
-    kt = instruments["KT"]
-    login(trainee)
-    client.set_cookie("lang", "en")
-    url = f"/enrolments/{enrolment.id}/tests/{kt.id}"
-    client.post(url, data={"action": "start"})
-    attempt = db.session.scalars(sa.select(TestAttempt)).one()
+    url, _kt, attempt = _started_test(client, login, enrolled)
     page = client.post(url, data={"attempt": attempt.id}).get_data(as_text=True)
     assert "1 of 1 questions have no answer: they count as wrong." in page
