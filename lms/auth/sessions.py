@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 
 from ..database import utcnow
 from ..extensions import login_manager
@@ -37,6 +37,15 @@ def init_app(app) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """To the login page, coming back here afterwards. The home page is where everyone starts:
+    opening it is no mistake, so it gets no "please log in" message."""
+    if request.path != "/":
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, request.url))
 
 
 @login_manager.user_loader

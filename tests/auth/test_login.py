@@ -80,3 +80,12 @@ def test_session_cookie_is_httponly_and_samesite(client):
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "lms_session=" in c)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_the_first_visit_to_the_home_page_is_no_error(client):
+    client.set_cookie("lang", "en")
+    first = client.get("/", follow_redirects=True)
+    assert first.request.path == "/login"
+    assert "Please log in to open this page." not in first.get_data(as_text=True)
+    other = client.get("/account", follow_redirects=True)
+    assert "Please log in to open this page." in other.get_data(as_text=True)
