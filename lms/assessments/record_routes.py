@@ -147,6 +147,7 @@ def show_record(record_id: int):
         record=record,
         marks={m.item_id: m.mark for m in record.marks},
         history=assessments.history(record),
+        why=assessments.why_not_passed(record) if record.status.value == "submitted" else None,
         manage=manage,
         can_verify=manage and assessments.may_verify(current_user, record),
     )

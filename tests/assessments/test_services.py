@@ -354,3 +354,18 @@ def test_a_photo_whose_file_is_gone_is_not_found(setting, instructor, tmp_path):
     assert assessments.photo_of(record, tmp_path) is None  # no photo
     record.photo_token = "a" * 32
     assert assessments.photo_of(record, tmp_path) is None  # no such file
+
+
+def test_a_failed_checklist_says_why(setting, instructor):
+    enrolment, *_rest, instruments = setting
+    osce = instruments["OSCE-1"]
+    critical = next(n for n, i in enumerate(osce.items, start=1) if i.critical)
+    item = osce.items[critical - 1]
+    failed = assessments.save_checklist(
+        instructor, enrolment, osce, _all_done(osce, {item.id: Mark.NOT_DONE}), True, utcnow()
+    )
+    why = assessments.why_not_passed(failed)
+    assert why.critical_missed == (critical,) and why.share_percent == 50.0
+    assert why.min_share_percent == 80
+    passed = assessments.correct(instructor, failed, "ticked wrong", utcnow(), _all_done(osce))
+    assert assessments.why_not_passed(passed) is None

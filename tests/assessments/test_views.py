@@ -361,3 +361,28 @@ def test_handing_in_with_questions_unanswered_says_how_many(client, login, enrol
     url, _kt, attempt = _started_test(client, login, enrolled)
     page = client.post(url, data={"attempt": attempt.id}).get_data(as_text=True)
     assert "1 of 1 questions have no answer: they count as wrong." in page
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_a_failed_record_page_says_which_critical_item(client, login, enrolled, instructor, lang):
+    from lms.assessments.rules import Mark
+
+    enrolment, _trainee, instruments = enrolled
+    osce = instruments["OSCE-1"]
+    marks = {i.id: Mark.DONE for i in osce.items} | {osce.items[0].id: Mark.NOT_DONE}
+    record = assessments.save_checklist(
+        instructor,
+        enrolment,
+        osce,
+        assessments.ChecklistData(marks, 2, clock.days(-1)),
+        True,
+        utcnow(),
+    )
+    db.session.commit()
+    login(instructor)
+    client.set_cookie("lang", lang)
+    html = client.get(f"/records/{record.id}").get_data(as_text=True)
+    if lang == "en":
+        assert "Critical item 1 was not done." in html
+    else:
+        assert km("Critical item %(n)s was not done.", n="១") in html

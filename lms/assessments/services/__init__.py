@@ -16,6 +16,7 @@ from .checklists import (
     record_checklist,
     save_checklist,
     submit_draft,
+    why_not_passed,
 )
 from .corrections import correct
 from .logbooks import (
@@ -56,6 +57,7 @@ from .records import (
 from .verification import may_verify, records_to_verify, verify
 
 __all__ = [
+    "why_not_passed",
     "IMAGE_KINDS",
     "ChecklistData",
     "CohortMatrix",

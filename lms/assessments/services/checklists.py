@@ -68,15 +68,42 @@ def check_checklist(instrument: Instrument, data: ChecklistData, complete: bool)
         raise DomainError(_l("Give an overall rating before submitting."), "overall_rating")
 
 
-def finish_checklist(record: AssessmentRecord, instrument: Instrument) -> None:
-    """Decide by the pass rule whether the record's marks pass, and the share done."""
-    outcome = rules.checklist_outcome(
+def _outcome(record: AssessmentRecord, instrument: Instrument) -> rules.ChecklistOutcome:
+    return rules.checklist_outcome(
         [(item.id, item.critical) for item in instrument.items],
         {m.item_id: m.mark for m in record.marks},
         instrument.min_share_percent or 100,
         instrument.all_critical,
     )
+
+
+def finish_checklist(record: AssessmentRecord, instrument: Instrument) -> None:
+    """Decide by the pass rule whether the record's marks pass, and the share done."""
+    outcome = _outcome(record, instrument)
     record.passed, record.share_percent = outcome.passed, outcome.share_percent
+
+
+@dataclass(frozen=True)
+class WhyNotPassed:
+    """Why a submitted checklist record did not pass, for its page to say."""
+
+    critical_missed: tuple[int, ...]  # numbers (1, 2…) of critical items not done
+    share_percent: float | None  # the share done, when below the pass mark
+    min_share_percent: int
+
+
+def why_not_passed(record: AssessmentRecord) -> WhyNotPassed | None:
+    """For a checklist record that did not pass: which critical items were missed, and the
+    share done when below the pass mark (None for a passed record, or another method)."""
+    if record.passed or not record.marks:
+        return None
+    instrument = record.instrument
+    outcome = _outcome(record, instrument)
+    numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
+    minimum = instrument.min_share_percent or 100
+    below = outcome.share_percent if (outcome.share_percent or 0) < minimum else None
+    missed = tuple(numbers[i] for i in outcome.missed_critical) if instrument.all_critical else ()
+    return WhyNotPassed(missed, below, minimum)
 
 
 def save_checklist(
