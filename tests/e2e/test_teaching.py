@@ -29,6 +29,10 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     page = teacher.go("/cohorts")
     page.locator("li.card", has_text=COHORT).locator("h2 a").click()
     cohort_url = page.url.replace(teacher.base, "")
+    # Touch targets: at least 44 px tall (the attendance link, the menu, the language buttons).
+    for selector in ("a[href*='/attendance']", ".nav a", ".lang button"):
+        for box in (e.bounding_box() for e in page.query_selector_all(selector)):
+            assert box is None or box["height"] >= 44, (selector, box)
     page.click("a[href*='/attendance'] >> nth=0")
     teacher.check("attendance")
     page.click("main form button.primary")
