@@ -75,7 +75,7 @@ class EnrolForm(Form):
     trainee = StringField(
         _l("Trainee"),
         validators=[DataRequired(), Length(max=254)],
-        description=_l("Login name, email or licence number"),
+        description=_l("Login name, email, licence number, or the full name in Khmer or Latin"),
         render_kw={"autocapitalize": "none"},
     )
     council = SelectField(

@@ -99,3 +99,20 @@ def test_the_page_shows_the_holders_and_takes_a_council(
     assert enrolled(cohort) == []
     client.post(f"/cohorts/{cohort.id}/enrolments", data={"trainee": "0042", "council": "CMWC"})
     assert enrolled(cohort) == [twins[0].id]
+
+
+def test_a_trainee_is_found_by_full_name_in_either_script(cohort, instructor, twins):
+    midwife, _nurse = twins
+    assert training.find_trainee("KEO Sophea") == midwife
+    assert training.find_trainee("  sophea   keo ") == midwife
+    assert training.find_trainee(f"{midwife.family_name_km} {midwife.given_name_km}") == midwife
+    enrolment = training.enrol_named(instructor, cohort, "Keo Sophea", utcnow())
+    assert enrolment.trainee_id == midwife.id
+
+
+def test_a_shared_name_names_the_people_by_login(cohort, instructor, twins):
+    factories.user(username="other.keo", family_name_en="KEO", given_name_en="Sophea")
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        training.find_trainee("Keo Sophea")
+    assert "other.keo" in str(refused.value.message) and refused.value.field == "trainee"

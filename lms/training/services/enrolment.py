@@ -15,11 +15,12 @@ from ...database import acquire_lock
 from ...errors import DomainError, Forbidden, ImportRejected, RowError
 from ...extensions import db
 from ...i18n import local_date, utc_moment
-from ...users.models import Council, Sex, User
+from ...users.models import Sex, User
 from ..models import Cohort, CohortStatus, Enrolment, EnrolmentEvent, EnrolmentStatus
 from .cohorts import enrolled_count, enrolment_of, manages, require_manager
+from .finding import find_trainee
 
-NO_ACCOUNT = _l("No account has this login name, email or licence number.")
+NO_ACCOUNT = _l("No account has this login name, email, licence number or name.")
 NOT_A_TRAINEE = _l("Only active accounts with the trainee role can be enrolled.")
 ALREADY_ENROLLED = _l("This trainee is already enrolled in this cohort.")
 
@@ -150,9 +151,6 @@ def withdraw(actor, enrolment: Enrolment, reason: str | None, now: datetime) -> 
     )
 
 
-CANDIDATES_NAMED = 5  # an ambiguous licence number names at most this many holders
-
-
 def may_withdraw(actor, enrolment: Enrolment) -> bool:
     """The trainee themselves, or a manager of the cohort."""
     return actor is not None and (
@@ -197,43 +195,6 @@ def undo_withdrawal(actor, enrolment: Enrolment, now: datetime) -> None:
     _move(enrolment, before, actor, now, "withdrawal undone")
     audit.record(
         actor, "enrolment.withdrawal_undone", enrolment, now=now, cohort=enrolment.cohort.code
-    )
-
-
-def find_trainee(identifier: str, council: str | None = None) -> User | None:
-    """A user by login name, email or licence number; `council` (its code) picks the holder of
-    a licence number among councils. A licence number that more than one council has given,
-    and no council to tell them apart, is a `DomainError` naming the holders."""
-    value = (identifier or "").strip()
-    if not value:
-        return None
-    user = db.session.scalar(
-        sa.select(User).where(sa.or_(User.username == value.lower(), User.email == value.lower()))
-    )
-    if user is not None:
-        return user
-    holders = sa.select(User).options(joinedload(User.council)).where(User.licence_number == value)
-    if council and council.strip():
-        holders = holders.join(Council, Council.id == User.council_id).where(
-            Council.code == council.strip().upper()
-        )
-    found = db.session.scalars(holders.order_by(User.id).limit(CANDIDATES_NAMED + 1)).all()
-    if len(found) > 1:
-        raise DomainError(ambiguous_licence(value, found), "trainee")
-    return found[0] if found else None
-
-
-def ambiguous_licence(licence: str, holders: list[User]):
-    """The message for a licence number several people hold: each by name and council."""
-    named = "; ".join(
-        f"{u.full_name_km} · {u.full_name_en} ({u.council.code if u.council else '-'})"
-        for u in holders[:CANDIDATES_NAMED]
-    )
-    return _l(
-        "Licence number %(licence)s is held by more than one person: %(holders)s. "
-        "Give the council to tell them apart.",
-        licence=licence,
-        holders=named,
     )
 
 
