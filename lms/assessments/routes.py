@@ -199,6 +199,7 @@ def panel_decision(enrolment_id: int, competency_id: int):
         enrolment=enrolment,
         competency=competency,
         decisions=assessments.panel_decisions(enrolment, competency),
+        evidence=assessments.evidence_for(enrolment, competency),
     )
 
 

@@ -184,3 +184,31 @@ def test_the_matrix_marks_proposals_and_panel_decisions(client, login, setting, 
     html = client.get(f"/cohorts/{enrolment.cohort_id}/matrix").get_data(as_text=True)
     assert 'title="decided by the panel">P</sup>' in html
     assert html.count("A panel decision waits for a second member") >= 2  # the cell, the hint
+
+
+def test_the_panel_sees_the_evidence_first(client, login, setting, instructor):
+    enrolment, _trainee, _second, instruments = setting
+    osce = instruments["OSCE-1"]
+    marks = {i.id: "done" for i in osce.items}
+    record = assessments.save_checklist(
+        instructor,
+        enrolment,
+        osce,
+        assessments.ChecklistData(marks, 3, utcnow().date()),
+        True,
+        utcnow(),
+    )
+    db.session.commit()
+    evidence = assessments.evidence_for(enrolment, competency("D1.1"))
+    assert [i.code for i in evidence.instruments] == ["OSCE-1"]
+    assert evidence.records == [record] and evidence.outcome.state == CompetencyState.ACHIEVED
+    login(instructor)
+    client.set_cookie("lang", "en")
+    html = client.get(
+        f"/enrolments/{enrolment.id}/competencies/{competency('D1.1').id}/panel"
+    ).get_data(as_text=True)
+    assert "The evidence" in html and f'href="/records/{record.id}"' in html
+    empty = client.get(
+        f"/enrolments/{enrolment.id}/competencies/{competency('D1.2').id}/panel"
+    ).get_data(as_text=True)
+    assert "Nothing recorded yet." in empty

@@ -40,6 +40,7 @@ from .matrix import (
 )
 from .panels import (
     confirm_panel_decision,
+    evidence_for,
     overrides,
     panel_decisions,
     proposals_to_confirm,
@@ -57,6 +58,7 @@ from .records import (
 from .verification import may_verify, records_to_verify, verify
 
 __all__ = [
+    "evidence_for",
     "why_not_passed",
     "IMAGE_KINDS",
     "ChecklistData",

@@ -24,7 +24,7 @@ from ...extensions import db
 from ...frameworks.models import Competency
 from ...training.models import Cohort, Enrolment, EnrolmentStatus
 from .. import rules
-from ..models import PanelDecision, PanelStatus
+from ..models import AssessmentRecord, LogbookEntry, PanelDecision, PanelStatus, TestAttempt
 from .matrix import curriculum_structure, results_for
 from .records import require_assessor
 
@@ -56,6 +56,48 @@ def overrides(enrolment: Enrolment, competency: Competency, achieved: bool) -> O
         )
     )
     return Overrides(not shown, bool(second & set(outcome.missing)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What exists for one competency of one enrolment, for the panel to look at first."""
+
+    outcome: rules.CompetencyOutcome  # what the rule decides from it, without any panel
+    instruments: list[Instrument]  # those mapped to the competency, in curriculum order
+    records: list[AssessmentRecord]  # current checklists and paper tests, newest first
+    attempts: list[TestAttempt]  # handed-in online test attempts
+    entries: list[LogbookEntry]  # logbook cases, latest first
+
+
+def evidence_for(enrolment: Enrolment, competency: Competency) -> Evidence:
+    """The records, test attempts and logbook cases of the instruments mapped to the
+    competency, and the rule's outcome from them (a fixed number of queries)."""
+    curriculum = enrolment.cohort.curriculum
+    mapped = curriculum_structure(curriculum).mapped.get(competency.id, [])
+    outcome = rules.decide_competency(
+        curriculum.competency_rule, mapped, results_for([enrolment.id])[enrolment.id]
+    )
+
+    def of(model, *where, order):
+        return list(
+            db.session.scalars(
+                sa.select(model)
+                .where(model.enrolment_id == enrolment.id, model.instrument_id.in_(mapped), *where)
+                .order_by(order)
+            )
+        )
+
+    return Evidence(
+        outcome,
+        [i for i in curriculum.instruments if i.id in set(mapped)],
+        of(
+            AssessmentRecord,
+            AssessmentRecord.superseded.is_(False),
+            order=AssessmentRecord.id.desc(),
+        ),
+        of(TestAttempt, TestAttempt.submitted_at.is_not(None), order=TestAttempt.id),
+        of(LogbookEntry, order=LogbookEntry.case_date.desc()),
+    )
 
 
 def propose_panel_decision(
