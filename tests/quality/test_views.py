@@ -11,12 +11,13 @@ from lms.extensions import db
 from lms.i18n import format_number, local_today
 from lms.quality import services
 from lms.quality.models import AssessmentStatus, QualityAnswer, QualityAssessment
+from lms.quality.services import AnswerInput
 from lms.training.models import Enrolment
 from lms.users.models import Sex
 
 from .. import factories
 from ..conftest import count_queries, csrf_token, km
-from .conftest import assess, certify
+from .conftest import answer_all, assess, certify
 
 VIEW = {Role.ADMIN, Role.QUALITY_ASSESSOR, Role.OFFICER, Role.INSTRUCTOR}
 ASSESS = {Role.ADMIN, Role.QUALITY_ASSESSOR}
@@ -302,3 +303,20 @@ def test_csv_cells_never_start_a_formula(client, login_as, scene):
     login_as(Role.OFFICER)
     text = client.get("/quality/league.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_a_capped_score_says_which_critical_indicators_cap_it(
+    client, login, tool, hc, round_, assessor
+):
+    a = services.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
+    db.session.commit()
+    codes = answer_all(assessor, a)
+    tool.critical_cap_percent = 50  # hand hygiene not met leaves 55.6%: above the cap
+    services.save_answers(assessor, a, {codes["HH"].id: AnswerInput(choice="no")}, utcnow())
+    db.session.commit()
+    login(assessor)
+    client.set_cookie("lang", "en")
+    html = client.get(f"/quality/assessments/{a.id}").get_data(as_text=True)
+    assert (
+        "The score is capped at 50% because these critical indicators are not fully met: HH" in html
+    )
