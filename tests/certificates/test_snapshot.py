@@ -25,8 +25,8 @@ OLD_FORMAT = {
     "hours": 60.0,
     "cpd_credits": 12.0,
     "competencies": [["D1.1", "ការវាយតម្លៃ", "Assessment"], ["D1.2", "ការថែទាំ", "Care"]],
-    "issued_on": "2025-01-15",
-    "expires_on": "2027-01-15",
+    "issued_on": "2017-01-15",
+    "expires_on": "2019-01-15",
     "issuing_body_km": "ក្រសួងសុខាភិបាល",
     "issuing_body_en": "Ministry of Health",
     "signatory_name_km": "",
@@ -41,10 +41,10 @@ OLD_FORMAT = {
 
 def _certificate(stored: dict) -> Certificate:
     return Certificate(
-        serial="BEMONC-2025-00001",
+        serial="BEMONC-2017-00001",
         verification_code="abc",
-        issued_on=date(2025, 1, 15),
-        expires_on=date(2027, 1, 15),
+        issued_on=date(2017, 1, 15),
+        expires_on=date(2019, 1, 15),
         snapshot=json.dumps(stored, ensure_ascii=False),
     )
 
@@ -53,7 +53,7 @@ def test_a_snapshot_stored_without_a_version_loads_typed():
     snapshot = _certificate(OLD_FORMAT).data
     assert isinstance(snapshot, CertificateSnapshot) and snapshot.version == SNAPSHOT_VERSION
     assert snapshot.holder_en == "KEO Sreymom" and snapshot.family_name_km == "កែវ"
-    assert snapshot.issued_on == date(2025, 1, 15) and snapshot.expires_on == date(2027, 1, 15)
+    assert snapshot.issued_on == date(2017, 1, 15) and snapshot.expires_on == date(2019, 1, 15)
     assert snapshot.competencies == (
         ("D1.1", "ការវាយតម្លៃ", "Assessment"),
         ("D1.2", "ការថែទាំ", "Care"),
@@ -62,7 +62,7 @@ def test_a_snapshot_stored_without_a_version_loads_typed():
     assert snapshot.renewed_by_cpd_credits is None
     # Item access gives the stored form, as the dict it used to be did.
     assert snapshot["curriculum_en"] == "Basic emergency obstetric care"
-    assert snapshot["issued_on"] == "2025-01-15"
+    assert snapshot["issued_on"] == "2017-01-15"
     assert snapshot["competencies"] == OLD_FORMAT["competencies"]
 
 
@@ -92,9 +92,9 @@ def test_the_pdf_and_the_public_page_read_an_old_snapshot(app):
     certificate = _certificate(OLD_FORMAT)
     context = certificates.pdf_context(certificate, "https://lms.example.gov.kh")
     assert context["holder_en"] == "KEO Sreymom" and context["hours"] == "60"
-    assert context["expires_en"] == "15 January 2027"
+    assert context["expires_en"] == "15 January 2019"
     assert context["competencies"][1] == ("D1.2", "ការថែទាំ", "Care")
-    public = certificates.public_record(certificate, date(2026, 1, 1))
-    assert public["issued_on"] == "2025-01-15" and public["expires_on"] == "2027-01-15"
+    public = certificates.public_record(certificate, date(2018, 1, 1))
+    assert public["issued_on"] == "2017-01-15" and public["expires_on"] == "2019-01-15"
     assert public["holder"] == {"km": "កែវ ស្រីមុំ", "en": "KEO Sreymom"}
     assert public["status"] == "valid"
