@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import storage, web
 from ..auth.access import roles_required
 from ..auth.roles import Role
-from ..confirm import Confirmation, ask_first
+from ..confirm import Confirmation, ask_first, confirmed
 from ..database import utcnow
 from ..i18n import format_number, local_date, local_today, localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
@@ -121,8 +121,9 @@ def issue_one(cohort_id: int, enrolment_id: int):
     back = url_for("certificates.cohort_eligibility", cohort_id=cohort_id)
     name = localised(enrolment.trainee, "full_name")
     question = _("Issue a certificate to %(name)s?", name=name)
-    eligible = services.check_eligibility(enrolment, utcnow()).ok  # if not, the act says why
-    asked = eligible and ask_first(Confirmation(question, _issue_consequence(), _("Issue"), back))
+    # Ask only someone who can be given a certificate; for the others the act says why not.
+    ask = not confirmed() and services.check_eligibility(enrolment, utcnow()).ok
+    asked = ask and ask_first(Confirmation(question, _issue_consequence(), _("Issue"), back))
     if asked:
         return asked
     return web.act(

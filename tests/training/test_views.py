@@ -203,8 +203,8 @@ def test_cohort_page_query_count_does_not_grow(client, login, make_cohort, instr
     assert queries.count <= 16, queries.statements
 
 
-def test_deleting_a_material_removes_its_file(client, login, cohort, instructor, curriculum, app):
-    login(instructor)
+def _upload_lesson(client, cohort, curriculum) -> Material:
+    """Share a PDF lesson in the cohort's first module, as its instructor (logged in)."""
     client.post(
         f"/cohorts/{cohort.id}/materials/new",
         data={
@@ -216,7 +216,12 @@ def test_deleting_a_material_removes_its_file(client, login, cohort, instructor,
         },
         content_type="multipart/form-data",
     )
-    material = db.session.query(Material).one()
+    return db.session.query(Material).one()
+
+
+def test_deleting_a_material_removes_its_file(client, login, cohort, instructor, curriculum, app):
+    login(instructor)
+    material = _upload_lesson(client, cohort, curriculum)
     stored = Path(app.config["UPLOAD_FOLDER"]) / "materials" / material.token
     assert stored.read_bytes() == PDF
     client.post(f"/cohorts/{cohort.id}/materials/{material.id}/delete", data={"confirmed": "1"})
@@ -246,18 +251,7 @@ def test_a_material_whose_file_is_gone_is_not_found(
     client, login, cohort, instructor, curriculum, app
 ):
     login(instructor)
-    client.post(
-        f"/cohorts/{cohort.id}/materials/new",
-        data={
-            "module_id": curriculum.modules[0].id,
-            "title_km": "មេរៀន",
-            "title_en": "Lesson",
-            "kind": "file",
-            "file": (io.BytesIO(PDF), "lesson.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
-    material = db.session.query(Material).one()
+    material = _upload_lesson(client, cohort, curriculum)
     (Path(app.config["UPLOAD_FOLDER"]) / "materials" / material.token).unlink()
     assert client.get(f"/cohorts/{cohort.id}/materials/{material.id}").status_code == 404
 
