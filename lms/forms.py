@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from flask_babel import get_translations, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -20,22 +20,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
+from .i18n import WTFormsTranslations
 from .text import nfc_filter
 
 T = TypeVar("T")
 
 
-class _CatalogueTranslations:
-    """WTForms' built-in messages, looked up in this application's catalogue."""
-
-    def gettext(self, string):
-        return get_translations().gettext(string)
-
-    def ngettext(self, singular, plural, n):
-        return get_translations().ngettext(singular, plural, n)
-
-
-_TRANSLATIONS = _CatalogueTranslations()
+# WTForms' built-in messages, from this application's catalogue, with their numbers (lengths,
+# bounds) in the reader's digits.
+_TRANSLATIONS = WTFormsTranslations()
 
 
 def _wtforms_messages():  # pragma: no cover - never called; lists messages for extraction

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import Domain, get_babel, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from .database import utcnow
 
@@ -110,7 +115,165 @@ def localised(obj, field: str, language: str | None = None):
     return getattr(obj, f"{field}_{first}", None) or getattr(obj, f"{field}_{second}", None) or ""
 
 
+# --- Numbers inside translated messages ---------------------------------------------------------
+
+# One conversion specifier of printf-style formatting: `%(name)s`, `%5.1f`, `%%`...
+_SPECIFIER = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?(?P<format>[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
+    r"(?P<conversion>[diouxXeEfFgGcrsa%]))"
+)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _numerals_language() -> str | None:
+    """The language whose digits numbers in messages take: only Khmer differs from Latin."""
+    locale = get_locale() if has_app_context() else None
+    return locale.language if locale else None
+
+
+def numbers_written(template: str, values, language: str | None = None):
+    """`(template, values)` ready for `%`, with each number among `values` already written
+    into the template in the reader's digits (Khmer digits in Khmer).
+
+    Each number is formatted by its own specifier first (`%(max)d`, `%.1f` keep working);
+    only the digits of that result change, so codes and serials passed as strings, and the
+    message's own text, stay as they are."""
+    language = language if language is not None else _numerals_language()
+    if language != "km" or "%" not in template:
+        return template, values
+    mapping = isinstance(values, Mapping)
+    positional = list(values) if isinstance(values, tuple) else [values]
+    specifiers = list(_SPECIFIER.finditer(template))
+    if any("*" in m.group("format") for m in specifiers):
+        return template, values  # a width taken from the arguments: rare, left as it is
+    kept: list = []
+    pieces: list[str] = []
+    start = 0
+    for match in specifiers:
+        pieces.append(template[start : match.start()])
+        start = match.end()
+        if match.group("conversion") == "%":
+            pieces.append(match.group())
+            continue
+        if mapping:
+            value = values[match.group("key")] if match.group("key") is not None else values
+        elif positional:
+            value = positional.pop(0)
+        else:
+            pieces.append(match.group())  # too few values: `%` says so, as it would have
+            continue
+        if _is_number(value) and match.group("conversion") not in "cra":
+            pieces.append(khmer_digits(("%" + match.group("format")) % value))
+        else:
+            pieces.append(match.group())
+            if not mapping:
+                kept.append(value)
+    pieces.append(template[start:])
+    written = "".join(pieces)
+    return written, (values if mapping else tuple(kept) + tuple(positional))
+
+
+def interpolate(template: str, values, language: str | None = None) -> str:
+    """`template % values` with the numbers in the reader's digits (see `numbers_written`)."""
+    written, rest = numbers_written(str(template), values, language)
+    return written % rest
+
+
+class MessageTemplate(str):
+    """A translated message that others format with `%` (WTForms does, with the lengths and
+    bounds of its validators): the numbers it receives come out in the reader's digits."""
+
+    __slots__ = ()
+
+    def __mod__(self, values):
+        return interpolate(str(self), values)
+
+
+class WTFormsTranslations:
+    """WTForms' built-in messages, looked up in this application's catalogue."""
+
+    def gettext(self, string):
+        return MessageTemplate(get_translations().ugettext(string))
+
+    def ngettext(self, singular, plural, n):
+        return MessageTemplate(get_translations().ungettext(singular, plural, n))
+
+
+class NumeralsDomain(Domain):
+    """Flask-Babel's message domain, writing the numbers given to a message in the reader's
+    digits: `gettext("%(n)s minutes", n=15)` is `១៥ នាទី` in Khmer. Every `gettext`,
+    `ngettext` and `lazy_gettext` of the code goes through it (see `init_app`)."""
+
+    def gettext(self, string, **variables):
+        text = self.get_translations().ugettext(string)
+        return interpolate(text, variables) if variables else text
+
+    def ngettext(self, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return interpolate(self.get_translations().ungettext(singular, plural, num), variables)
+
+    def pgettext(self, context, string, **variables):
+        text = self.get_translations().upgettext(context, string)
+        return interpolate(text, variables) if variables else text
+
+    def npgettext(self, context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = self.get_translations().unpgettext(context, singular, plural, num)
+        return interpolate(text, variables)
+
+
+def _template_message(context, text: str, variables: dict):
+    # What Jinja's own "newstyle" gettext does (escape the values, always format), with the
+    # numbers written in the reader's digits first.
+    text, variables = numbers_written(text, variables)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (the catalogue's text, as Jinja's own gettext)
+    return text % variables
+
+
+@pass_context
+def _template_gettext(context, string, **variables):
+    return _template_message(context, get_translations().ugettext(string), variables)
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    text = get_translations().ungettext(singular, plural, num)
+    return _template_message(context, text, variables)
+
+
+@pass_context
+def _template_pgettext(context, string_context, string, **variables):
+    variables.setdefault("context", string_context)
+    text = get_translations().upgettext(string_context, string)
+    return _template_message(context, text, variables)
+
+
+@pass_context
+def _template_npgettext(context, string_context, singular, plural, num, **variables):
+    variables.setdefault("context", string_context)
+    variables.setdefault("num", num)
+    text = get_translations().unpgettext(string_context, singular, plural, num)
+    return _template_message(context, text, variables)
+
+
 def init_app(app) -> None:
+    """Filters and globals for templates; numbers in messages in the reader's digits, in
+    templates (`_`, `gettext`, `ngettext`) and in code (Flask-Babel's functions). Runs after
+    `babel.init_app`."""
+    babel = get_babel(app)
+    # Flask-Babel's functions ask its instance for the domain; this one writes the numbers.
+    babel.instance.domain_instance = NumeralsDomain(domain=babel.default_domain)
+    app.jinja_env.globals.update(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
+    )
     app.jinja_env.filters["khmer_digits"] = khmer_digits
     app.jinja_env.filters["digits"] = localised_digits
     app.jinja_env.filters["number"] = format_number

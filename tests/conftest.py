@@ -274,6 +274,9 @@ def km(message: str, **values) -> str:
     from lms.config import ROOT
 
     translations = Translations.load(str(ROOT / "translations"), ["km"])
+    from lms.i18n import interpolate
+
     translated = translations.gettext(message)
     assert translated != message, f"no Khmer translation for {message!r}"
-    return translated % values if values else translated
+    # As the pages write it: numbers among the values in Khmer digits.
+    return interpolate(translated, values, "km") if values else translated

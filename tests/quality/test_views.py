@@ -115,7 +115,7 @@ def test_capture_on_a_phone_in_khmer(client, login, tool, hc, round_, assessor, 
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200
     assert km("Some answers need correcting; nothing was saved.") in html
-    assert km("Enter a number from %(min)s to %(max)s.", min="0", max="100") in html
+    assert km("Enter a number from %(min)s to %(max)s.", min=0, max=100) in html
     assert (
         db.session.scalar(
             sa.select(sa.func.count())

@@ -61,7 +61,8 @@ def check_answer(indicator: QualityIndicator, given: AnswerInput):
     return None, value
 
 
-def _num(value) -> str:
+def _num(value) -> int | float | str:
+    """A bound as the message shows it: a number (in the reader's digits), `∞` for none."""
     if value is None:
         return "∞"
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return int(value) if float(value).is_integer() else value
