@@ -65,9 +65,10 @@ def latin_numbers(html: str, allowed: tuple[str, ...] = ()) -> list[str]:
     (and outside the `allowed` fragments, such as names or units in the data itself)."""
     found = []
     for line in visible_text(html).splitlines():
-        rest = _CODE.sub(" ", line)
+        rest = line
         for fragment in allowed:
             rest = rest.replace(fragment, " ")
+        rest = _CODE.sub(" ", rest)
         if _LATIN_DIGIT.search(rest):
             found.append(line)
     return found

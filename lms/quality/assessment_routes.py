@@ -35,12 +35,11 @@ def new_assessment():
     form.round_id.choices = [("", "—")] + [(r.id, localised(r, "title")) for r in all_rounds]
     form.assessor_ids.choices = [(u.id, localised(u, "full_name")) for u in others]
     if request.method == "GET":
-        today = local_today()
         form.facility_id.data = web.id_arg(request.args, "facility")
-        form.assessed_on.data = today
-        suggested = services.default_round(all_rounds, today)
-        if suggested is not None:
-            form.round_id.data = suggested.id
+        form.assessed_on.data = local_today()
+        current = services.current_round(all_rounds, utcnow())
+        if current is not None:
+            form.round_id.data = current.id
     if form.validate_on_submit():
         facility = next((f for f in facilities if f.id == form.facility_id.data), None)
         round_ = next((r for r in all_rounds if r.id == form.round_id.data), None)

@@ -17,6 +17,7 @@ from ..frameworks.models import Competency
 from ..orgunits.models import Facility, Province
 from ..users.models import User
 from ..versioning import Versioned
+from .periods import Period
 from .spec import AnswerType, Computation, Method
 
 indicator_competencies = sa.Table(
@@ -158,6 +159,14 @@ class AssessmentRound(Titled, db.Model):
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     starts_on: Mapped[date] = mapped_column(index=True)
     ends_on: Mapped[date]
+
+    @property
+    def period(self) -> Period:
+        """What the round covers, with short labels (`Q2 2026`) for charts and lists."""
+        return Period(self.starts_on, self.ends_on)
+
+    def holds(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class AssessorScope(db.Model):

@@ -32,12 +32,14 @@ def _scorecard_url(facility_id: int) -> str:
 def facility_scorecard(facility_id: int):
     facility = web.get_or_404(Facility, facility_id)
     today = local_today()
+    all_rounds = services.rounds()
     return render_template(
         "quality/scorecard.html",
         card=results.scorecard(facility, today),
         can_assess=services.may_assess(current_user, facility),
         review_form=ReviewForm(),
-        rounds=services.rounds(),
+        rounds=all_rounds,
+        current_round=services.current_round(all_rounds, utcnow()),
         today=today,
     )
 
@@ -180,7 +182,7 @@ def review_action(action_id: int):
     action = web.get_or_404(ImprovementAction, action_id)
     all_rounds = services.rounds()
     form = ReviewForm()
-    form.round_id.choices = [("", "—")] + [(r.id, r.code) for r in all_rounds]
+    form.round_id.choices = [("", "—")] + [(r.id, r.period.label) for r in all_rounds]
     back = _scorecard_url(action.facility_id)
     if not form.validate_on_submit():
         flash(_("Choose a status."), "error")

@@ -55,7 +55,13 @@ def test_assess_validate_scorecard_needs(visit, language):
     assert page.query_selector(".flash-success")
     page.click("a[href*='/quality/facilities/']")
     second.check("scorecard")
-    assert page.locator("svg.chart").count() == 2  # the trend and the domain bars
+    assert page.locator("svg.chart").count() == 1  # the trend; each domain has its own bar
+    folds = page.locator("details.fold")
+    assert folds.count() >= 5 and page.locator("details.fold[open]").count() == 0
+    failing = page.locator("details.fold:has(.badge-bad) > summary").first
+    failing.click()  # a folded domain opens on a tap, without JavaScript
+    assert page.locator("details.fold[open] a.act").count() >= 1
+    second.check("scorecard-domain-open")
     text = page.inner_text("main")
     assert "BEMONC" in text  # a midwife's valid certificate
     page.click("a[href$='/training-needs']")

@@ -66,7 +66,13 @@ def test_scorecard(tool, hc, round_, assessor, validator, cohort, curriculum):
     }
     by_cadre = {c.code: counts for c, counts in card.staff_by_cadre}
     assert by_cadre["MIDWIFE"][Sex.FEMALE] == [1, 1] and by_cadre["MIDWIFE"][Sex.MALE] == [0, 1]
-    assert [d.code for d, _s in card.domains] == ["IPC", "MNC", "WF"]
+    groups = {g.domain.code: g for g in card.domains}
+    assert list(groups) == ["IPC", "MNC", "WF"]
+    assert [r.indicator.code for r in groups["MNC"].failing] == ["O-PPH"]
+    assert [r.indicator.code for r in groups["WF"].failing] == ["WF-2"]
+    assert groups["IPC"].failing == [] and groups["IPC"].others
+    assert sum(len(g.failing) + len(g.others) for g in card.domains) == len(card.indicators)
+    assert groups["IPC"].score == a.domain_scores["IPC"]
 
 
 def test_scorecard_queries_do_not_grow(tool, hc, round_, assessor, validator, cohort, curriculum):

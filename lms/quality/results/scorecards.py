@@ -19,6 +19,7 @@ from ..models import (
     ImprovementAction,
     QualityAnswer,
     QualityAssessment,
+    QualityDomain,
     QualityIndicator,
 )
 from ..scoring import indicator_score
@@ -166,6 +167,33 @@ def actions_due(facility_id: int) -> list[ImprovementAction]:
 
 
 @dataclass
+class DomainResults:
+    """One domain of the latest result: its score, the indicators not fully met (first on the
+    page), and the others (met, or not counted: not applicable, unanswered)."""
+
+    domain: QualityDomain
+    score: float | None
+    failing: list[IndicatorResult] = field(default_factory=list)
+    others: list[IndicatorResult] = field(default_factory=list)
+
+    @property
+    def critical_failing(self) -> int:
+        return sum(1 for r in self.failing if r.indicator.critical)
+
+
+def by_domain(indicators: list[IndicatorResult], scores: dict) -> list[DomainResults]:
+    """The indicators grouped by domain, in tool order, with each domain's score."""
+    groups: dict[int, DomainResults] = {}
+    for r in indicators:
+        d = r.indicator.domain
+        group = groups.get(d.id)
+        if group is None:
+            group = groups[d.id] = DomainResults(d, scores.get(d.code))
+        (group.failing if r.failing else group.others).append(r)
+    return list(groups.values())
+
+
+@dataclass
 class Scorecard:
     facility: Facility
     results: list[QualityAssessment]
@@ -178,16 +206,9 @@ class Scorecard:
     in_progress: QualityAssessment | None
 
     @property
-    def domains(self):
-        """(domain, score) of the latest result, in tool order."""
-        seen, out = set(), []
-        scores = self.latest.domain_scores if self.latest else {}
-        for r in self.indicators:
-            d = r.indicator.domain
-            if d.id not in seen:
-                seen.add(d.id)
-                out.append((d, scores.get(d.code)))
-        return out
+    def domains(self) -> list[DomainResults]:
+        """The latest result's indicators by domain, in tool order, with the domain scores."""
+        return by_domain(self.indicators, self.latest.domain_scores if self.latest else {})
 
     @property
     def staff_by_cadre(self) -> list[tuple[str | None, dict[Sex, list[int]]]]:

@@ -4,7 +4,7 @@ with."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ from ...audit import services as audit
 from ...errors import DomainError
 from ...extensions import db
 from ...frameworks.spec import Status
-from ...i18n import khmer_digits
+from ...i18n import khmer_digits, local_date
 from ...orgunits.models import Facility
 from ..models import AssessmentRound, QualityDomain, QualityIndicator, QualityTool
 
@@ -85,11 +85,14 @@ def rounds() -> list[AssessmentRound]:
     return list(db.session.scalars(sa.select(AssessmentRound).order_by(AssessmentRound.starts_on)))
 
 
-def default_round(all_rounds: list[AssessmentRound], day: date) -> AssessmentRound | None:
-    """The round a new assessment on `day` most likely belongs to: the (latest) one holding
-    that day, else the newest; None when there is no round."""
-    holding = [r for r in all_rounds if r.starts_on <= day <= r.ends_on]
-    return (holding or all_rounds or [None])[-1]
+def current_round(all_rounds: list[AssessmentRound], now: datetime) -> AssessmentRound | None:
+    """The round open on Cambodia's day of `now`, which forms preselect (a new assessment, an
+    action's review): the latest to start when rounds overlap; else the latest already
+    started (a visit entered after its round closed); None before any round starts."""
+    day = local_date(now)
+    started = sorted((r for r in all_rounds if r.starts_on <= day), key=lambda r: r.starts_on)
+    holding = [r for r in started if r.holds(day)]
+    return (holding or started or [None])[-1]
 
 
 def tools() -> list[QualityTool]:
