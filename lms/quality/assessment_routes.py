@@ -91,7 +91,10 @@ def _answers_from(form_data, domain) -> dict[int, services.AnswerInput]:
 
 def _after_saving(assessment_id: int, number: int, count: int) -> str:
     """Where the button pressed on a domain's page goes once its answers are saved."""
-    go = request.form.get("go")
+    go = request.form.get("go") or ""
+    chosen = go.removeprefix("to-")
+    if go.startswith("to-") and chosen.isdecimal() and 1 <= int(chosen) <= count:
+        return url_for("quality.capture_domain", assessment_id=assessment_id, number=int(chosen))
     if go == "next" and number < count:
         return url_for("quality.capture_domain", assessment_id=assessment_id, number=number + 1)
     if go == "prev" and number > 1:

@@ -15,12 +15,12 @@ from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import khmer_digits, local_today
 from lms.quality import services
-from lms.quality.models import AssessmentRound
+from lms.quality.models import AssessmentRound, QualityAnswer
 from lms.quality.periods import Period, quarter_of
 from lms.users.models import User
 
 from .. import factories
-from ..conftest import count_queries, km
+from ..conftest import count_queries, csrf_token, km
 from ..visible_digits import latin_numbers
 from .conftest import assess, plan_action
 
@@ -174,6 +174,35 @@ def test_scorecard_queries_do_not_grow_with_rounds_domains_and_actions(
     plan_action(assessor, a)
     db.session.commit()
     assert count() == small
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_capture_names_the_domains_and_going_to_one_saves(
+    client, login, tool, hc, round_, assessor, lang
+):
+    a = services.start_assessment(assessor, hc, round_, local_today(), [], utcnow())
+    db.session.commit()
+    login(assessor)
+    client.set_cookie("lang", lang)
+    url = f"/quality/assessments/{a.id}/domains/1"
+    html = client.get(url).get_data(as_text=True)
+    nav = html[html.index('<nav class="card domain-list"') :]
+    names = ("ការបង្ការការចម្លងរោគ", "មាតា និងទារក", "បុគ្គលិក")
+    if lang == "en":
+        names = ("Infection prevention", "Maternal care", "Workforce")
+    assert all(name in nav for name in names)
+    assert not re.search(r">\s*(IPC|MNC|WF)\s*<", nav)  # no codes for names
+    tool_ = services.load_tool(a.tool_id)
+    hh = next(i for d in tool_.domains for i in d.indicators if i.code == "HH")
+    response = client.post(
+        url, data={"csrf_token": csrf_token(html), f"c{hh.id}": "yes", "go": "to-3"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/quality/assessments/{a.id}/domains/3")
+    assert db.session.query(QualityAnswer).filter_by(indicator_id=hh.id).one().choice.value == "yes"
+    for junk in ("to-9", "to-x", "to-"):
+        response = client.post(url, data={"csrf_token": csrf_token(html), "go": junk})
+        assert response.headers["Location"].endswith(url)
 
 
 def test_quality_pages_in_khmer_show_no_latin_digits(
