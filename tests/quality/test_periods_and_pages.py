@@ -31,8 +31,12 @@ def test_quarters_are_found_by_their_dates():
     assert quarter_of(date(2041, 10, 1), date(2041, 12, 31)) == 4
     assert quarter_of(date(2041, 4, 1), date(2041, 6, 29)) is None
     assert quarter_of(date(2041, 2, 1), date(2041, 4, 30)) is None
-    made = services.quarters(date(2041, 2, 10), 2)  # what the demo and `quarters` create
+    made = services.quarters(date(2041, 2, 10), 2)  # the rounds the demo creates
     assert [quarter_of(r.starts_on, r.ends_on) for r in made] == [4, 1]
+    assert [(r.code, r.title_km, r.title_en) for r in made] == [
+        ("2040-Q4", "ត្រីមាសទី៤ ឆ្នាំ២០៤០", "Q4 2040"),
+        ("2041-Q1", "ត្រីមាសទី១ ឆ្នាំ២០៤១", "Q1 2041"),
+    ]
 
 
 @pytest.mark.parametrize(

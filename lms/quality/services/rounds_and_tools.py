@@ -30,7 +30,7 @@ class RoundData:
 
 def quarters(day: date, count: int) -> list[RoundData]:
     """The last `count` calendar quarters, the one holding `day` included, oldest first, as
-    rounds: code `2026-Q4`, titles in Khmer and English."""
+    rounds: code `2026-Q4`, titles `ត្រីមាសទី៤ ឆ្នាំ២០២៦` and `Q4 2026`."""
     year, quarter = day.year, (day.month - 1) // 3
     found = []
     for _ in range(count):
@@ -41,7 +41,7 @@ def quarters(day: date, count: int) -> list[RoundData]:
             RoundData(
                 f"{year}-Q{q}",
                 f"ត្រីមាសទី{khmer_digits(q)} ឆ្នាំ{khmer_digits(year)}",
-                f"{year}, quarter {q}",
+                f"Q{q} {year}",
                 start,
                 end,
             )
