@@ -72,6 +72,7 @@ TABLE = {
     "/cohorts/<int:cohort_id>/materials/new": ("LFOFFO", "LFOFFO"),
     "/cohorts/<int:cohort_id>/matrix": ("LFOOFO", "-"),
     "/cohorts/<int:cohort_id>/queue": ("LFOFFO", "-"),
+    "/cohorts/<int:cohort_id>/rounds": ("LFOFFO", "-"),
     "/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance": ("LFOFFO", "LFOFFO"),
     "/cohorts/<int:cohort_id>/sessions/new": ("LFOFFO", "LFOFFO"),
     "/cohorts/new": ("LFFFFO", "LFFFFO"),

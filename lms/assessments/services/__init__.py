@@ -55,9 +55,27 @@ from .records import (
     records_of,
     require_assessor,
 )
+from .rounds import (
+    RoundState,
+    Station,
+    first_waiting,
+    next_station,
+    next_trainee,
+    saved_at_station,
+    station,
+    stations,
+)
 from .verification import may_verify, records_to_verify, verify
 
 __all__ = [
+    "RoundState",
+    "Station",
+    "first_waiting",
+    "next_station",
+    "next_trainee",
+    "saved_at_station",
+    "station",
+    "stations",
     "evidence_for",
     "why_not_passed",
     "IMAGE_KINDS",
