@@ -98,6 +98,7 @@ TABLE = {
     "/districts/<int:district_id>/edit": ("LFFFFO", "LFFFFO"),
     "/districts/new": ("LFFFFO", "LFFFFO"),
     "/enrolments/<int:enrolment_id>": ("LOOOFO", "-"),
+    "/enrolments/<int:enrolment_id>/competencies/<int:competency_id>": ("LOOOFO", "-"),
     "/enrolments/<int:enrolment_id>/competencies/<int:competency_id>/panel": ("LFOFFO", "LFOFFO"),
     "/enrolments/<int:enrolment_id>/instruments/<int:instrument_id>/checklist": ("LFOFFO", "LFOFFO"),
     "/enrolments/<int:enrolment_id>/instruments/<int:instrument_id>/paper": ("LFOFFO", "LFOFFO"),
