@@ -1,5 +1,10 @@
 """Assessment records: checklists and paper test scores entered by instructors, their photo
-evidence, verification by a second assessor, and corrections."""
+evidence, verification by a second assessor, and corrections; assessment rounds (the next
+trainee at a station, the next station for a trainee, and the OSCE circuit).
+
+In a circuit the examiner stays at one station while the trainees rotate: the form's address
+carries `circuit=1`, and saving it opens the next waiting trainee's blank form at the same
+station, with `saved=<record id>` for the banner that says what was saved."""
 
 from __future__ import annotations
 
@@ -18,8 +23,16 @@ from ..training import services as training
 from . import rules
 from . import services as assessments
 from .forms import CorrectionForm, PaperTestForm
-from .models import RecordMethod
-from .routes import ANYONE, STAFF, bp, plan_instrument, viewable_enrolment, viewable_record
+from .models import AssessmentRecord, RecordMethod
+from .routes import (
+    ANYONE,
+    STAFF,
+    bp,
+    managed_cohort,
+    plan_instrument,
+    viewable_enrolment,
+    viewable_record,
+)
 
 MARKS = {m.value for m in rules.Mark}
 
@@ -60,6 +73,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
     instrument = plan_instrument(enrolment, instrument_id)
     if not instrument.type.has_checklist:
         abort(404)
+    circuit = request.args.get("circuit") == "1"
     form = Form()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -68,6 +82,10 @@ def record_checklist(enrolment_id: int, instrument_id: int):
         data = posted_checklist(instrument.items, assessed_on or local_today(), strict=True)
         submit = request.form.get("action") == "submit"
         photo = posted_photo()
+        if circuit:  # the banner of the next form says what was saved
+            success = None
+        else:
+            success = _("The assessment was submitted.") if submit else _("The draft was saved.")
         done = web.run(
             lambda: assessments.record_checklist(
                 current_user,
@@ -81,10 +99,17 @@ def record_checklist(enrolment_id: int, instrument_id: int):
                 current_app.config["MAX_CONTENT_LENGTH"],
             ),
             form=form,
-            success=_("The assessment was submitted.") if submit else _("The draft was saved."),
+            success=success,
         )
+        if done and circuit:
+            return redirect(_after_circuit_record(enrolment, instrument, done.value))
         if done:
             return redirect(url_for("assessments.show_record", record_id=done.value.id))
+    today = local_today()
+    at_station, saved = None, None
+    if circuit:
+        at_station = assessments.station(current_user, enrolment.cohort, instrument, today)
+        saved = saved_record(enrolment.cohort, instrument)
     return render_template(
         "assessments/checklist.html",
         enrolment=enrolment,
@@ -93,7 +118,69 @@ def record_checklist(enrolment_id: int, instrument_id: int):
         errors=form.form_errors,
         marks=request.form,
         marks_enum=list(rules.Mark),
-        today=local_today(),
+        today=today,
+        station=at_station,
+        saved=saved,
+    )
+
+
+def _after_circuit_record(enrolment, instrument, record: AssessmentRecord) -> str:
+    """Where a circuit goes once a record is saved: the next waiting trainee's blank form at
+    the same station, or the station's page when nobody else waits."""
+    following = assessments.next_trainee(current_user, enrolment, instrument, local_today())
+    if following is None:
+        return url_for(
+            "assessments.rounds",
+            cohort_id=enrolment.cohort_id,
+            instrument=instrument.id,
+            saved=record.id,
+        )
+    return url_for(
+        "assessments.record_checklist",
+        enrolment_id=following.id,
+        instrument_id=instrument.id,
+        circuit=1,
+        saved=record.id,
+    )
+
+
+def saved_record(cohort, instrument):
+    """The record named by `saved` in the address, with why it did not pass (for the banner),
+    when it is this cohort's at this station."""
+    record = assessments.saved_at_station(web.id_arg(request.args, "saved"), cohort, instrument)
+    if record is None:
+        return None
+    why = assessments.why_not_passed(record) if record.status.value == "submitted" else None
+    return record, why
+
+
+@bp.route("/cohorts/<int:cohort_id>/rounds")
+@roles_required(*STAFF)
+def rounds(cohort_id: int):
+    """The cohort's checklist stations. With `instrument`, the circuit at that station starts:
+    the first waiting trainee's form opens (or the one chosen with `enrolment`)."""
+    cohort = managed_cohort(cohort_id)
+    found = assessments.stations(current_user, cohort, local_today())
+    chosen = web.id_arg(request.args, "instrument")
+    at_station = next((s for s in found if s.instrument.id == chosen), None)
+    saved = None
+    if at_station is not None:
+        wanted = web.id_arg(request.args, "enrolment")
+        by_id = {s.enrolment.id: s.enrolment for s in at_station.standings}
+        target = by_id.get(wanted) or assessments.first_waiting(at_station)
+        if target is not None:
+            return redirect(
+                url_for(
+                    "assessments.record_checklist",
+                    enrolment_id=target.id,
+                    instrument_id=at_station.instrument.id,
+                    circuit=1,
+                    saved=web.id_arg(request.args, "saved"),
+                )
+            )
+        saved = saved_record(cohort, at_station.instrument)
+    return render_template(
+        "assessments/rounds.html", cohort=cohort, stations=found, station=at_station, saved=saved
     )
 
 
@@ -142,6 +229,7 @@ def record_photo(record_id: int):
 def show_record(record_id: int):
     record = viewable_record(record_id)
     manage = training.manages(current_user, record.enrolment.cohort)
+    following, next_station = _what_next(record) if manage else (None, None)
     return render_template(
         "assessments/record.html",
         record=record,
@@ -150,6 +238,24 @@ def show_record(record_id: int):
         why=assessments.why_not_passed(record) if record.status.value == "submitted" else None,
         manage=manage,
         can_verify=manage and assessments.may_verify(current_user, record),
+        following=following,
+        next_station=next_station,
+    )
+
+
+def _what_next(record: AssessmentRecord):
+    """For the assessor of a current checklist record: the next trainee waiting at its
+    station, and the next station the same trainee waits at (either may be None)."""
+    if (
+        record.assessor_id != current_user.id
+        or record.superseded
+        or record.method != RecordMethod.CHECKLIST
+    ):
+        return None, None
+    today, enrolment, instrument = local_today(), record.enrolment, record.instrument
+    return (
+        assessments.next_trainee(current_user, enrolment, instrument, today),
+        assessments.next_station(enrolment, instrument, today),
     )
 
 

@@ -158,8 +158,13 @@ def review_entry(entry_id: int, action: str):
 @bp.route("/cohorts/<int:cohort_id>/matrix")
 @roles_required(Role.ADMIN, Role.INSTRUCTOR, Role.OFFICER)
 def matrix(cohort_id: int):
+    """The whole matrix, or (on a phone) one trainee's row (`trainee=<enrolment id>`) or one
+    competency's column (`competency=<id>`)."""
     cohort = managed_cohort(cohort_id, officers=True)
     found = assessments.cohort_matrix(cohort)
+    focus = assessments.matrix_focus(
+        found, web.id_arg(request.args, "trainee"), web.id_arg(request.args, "competency")
+    )
     return render_template(
         "assessments/matrix.html",
         cohort=cohort,
@@ -167,8 +172,26 @@ def matrix(cohort_id: int):
         table=found.table,
         achieved=found.achieved,
         by_sex=found.by_sex,
+        focus=focus,
         states=rules.CompetencyState,
         labels={state: str(state.label) for state in rules.CompetencyState},
+    )
+
+
+@bp.route("/enrolments/<int:enrolment_id>/competencies/<int:competency_id>")
+@roles_required(*ANYONE)
+def competency_evidence(enrolment_id: int, competency_id: int):
+    """One cell of the matrix: the records, tests, logbook cases and panel decisions behind
+    one trainee's state on one competency."""
+    enrolment = viewable_enrolment(enrolment_id)
+    found = web.found_or_404(assessments.competency_evidence(enrolment, competency_id))
+    cohort = enrolment.cohort
+    return render_template(
+        "assessments/evidence.html",
+        enrolment=enrolment,
+        found=found,
+        manage=training.manages(current_user, cohort),
+        matrix=training.manages(current_user, cohort) or current_user.has_role(Role.OFFICER),
     )
 
 

@@ -19,6 +19,7 @@ from .checklists import (
     why_not_passed,
 )
 from .corrections import correct
+from .evidence import CompetencyEvidence, competency_evidence
 from .logbooks import (
     add_logbook_entry,
     entries_to_check,
@@ -32,10 +33,12 @@ from .matrix import (
     CohortMatrix,
     CompetencyTable,
     CompetencyView,
+    MatrixFocus,
     Structure,
     cohort_matrix,
     competency_table,
     curriculum_structure,
+    matrix_focus,
     results_for,
 )
 from .panels import (
@@ -55,9 +58,31 @@ from .records import (
     records_of,
     require_assessor,
 )
+from .rounds import (
+    RoundState,
+    Station,
+    first_waiting,
+    next_station,
+    next_trainee,
+    saved_at_station,
+    station,
+    stations,
+)
 from .verification import may_verify, records_to_verify, verify
 
 __all__ = [
+    "CompetencyEvidence",
+    "MatrixFocus",
+    "RoundState",
+    "Station",
+    "competency_evidence",
+    "first_waiting",
+    "matrix_focus",
+    "next_station",
+    "next_trainee",
+    "saved_at_station",
+    "station",
+    "stations",
     "evidence_for",
     "why_not_passed",
     "IMAGE_KINDS",

@@ -190,3 +190,47 @@ def cohort_matrix(cohort: Cohort) -> CohortMatrix:
             if outcomes[c.id].state == rules.CompetencyState.ACHIEVED:
                 achieved[c.id][enrolment.trainee.sex] += 1
     return CohortMatrix(enrolled, table, achieved, training.count_by_sex(enrolled))
+
+
+@dataclass(frozen=True)
+class MatrixFocus:
+    """What part of a cohort's matrix a page shows: everything, one trainee's row or one
+    competency's column, with the ones before and after it to move to."""
+
+    trainee: Enrolment | None = None
+    competency: CompetencyView | None = None
+    previous: int | None = None  # the id of the trainee's enrolment or competency before
+    following: int | None = None
+    required_achieved: int = 0  # the trainee's required competencies achieved
+
+    @property
+    def whole(self) -> bool:
+        return self.trainee is None and self.competency is None
+
+
+def _neighbours(ids: list[int], chosen: int) -> tuple[int | None, int | None]:
+    at = ids.index(chosen)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def matrix_focus(
+    found: CohortMatrix, trainee_id: int | None, competency_id: int | None
+) -> MatrixFocus:
+    """The row of enrolment `trainee_id`, else the column of `competency_id`, else the whole
+    matrix (an id that is not in the matrix shows the whole of it)."""
+    trainees = {e.id: e for e in found.enrolled}
+    if trainee_id in trainees:
+        outcomes = found.table.outcomes[trainee_id]
+        done = sum(
+            1
+            for c in found.table.required
+            if c in outcomes and outcomes[c].state == rules.CompetencyState.ACHIEVED
+        )
+        previous, following = _neighbours(list(trainees), trainee_id)
+        return MatrixFocus(trainees[trainee_id], None, previous, following, done)
+    competencies = {c.id: c for c in found.table.competencies}
+    if competency_id in competencies:
+        return MatrixFocus(
+            None, competencies[competency_id], *_neighbours(list(competencies), competency_id)
+        )
+    return MatrixFocus()
