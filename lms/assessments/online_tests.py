@@ -1,10 +1,17 @@
-"""Knowledge tests taken online by the trainee: shuffled, one attempt open at a time."""
+"""Knowledge tests taken online by the trainee: shuffled, a page at a time, saved as they go.
+
+An attempt keeps its own order of questions and options. Each page the trainee leaves is
+saved, so an attempt interrupted by a closed browser or a lost network resumes where it
+stopped. A timed attempt's deadline is set when it starts and enforced here: answers arriving
+after it (and its grace) are not kept, and the attempt is marked as it stood.
+"""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,14 +23,20 @@ from ..database import acquire_lock
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..training.models import Enrolment, EnrolmentStatus
-from . import rules
+from . import online_rules, rules
 from .models import TestAnswer, TestAttempt
+from .online_rules import Time
 
 
 def _own(trainee, enrolment: Enrolment) -> None:
     """Only the enrolled trainee takes their own tests."""
     if trainee.id != enrolment.trainee_id or enrolment.status != EnrolmentStatus.ENROLLED:
         raise Forbidden(_l("Only the enrolled trainee takes this test."))
+
+
+def _lock(enrolment_id: int, instrument_id: int) -> None:
+    """One writer at a time on an enrolment's attempts at one test."""
+    acquire_lock(f"test:{enrolment_id}:{instrument_id}")
 
 
 def attempts_of(enrolment: Enrolment, instrument: Instrument) -> list[TestAttempt]:
@@ -46,6 +59,34 @@ def attempts_by_enrolment(
     return found
 
 
+def is_open(attempt: TestAttempt, now: datetime) -> bool:
+    """Not handed in, and its time (with the grace) not over."""
+    return attempt.submitted_at is None and online_rules.time_at(attempt.deadline_at, now) in (
+        Time.OPEN,
+        Time.LATE,
+    )
+
+
+def attempts_now(
+    trainee, enrolment: Enrolment, instrument: Instrument, now: datetime
+) -> tuple[list[TestAttempt], TestAttempt | None]:
+    """The trainee's attempts at the test, in order. One left open past its time (the browser
+    closed, the network lost) is closed first and marked as it stood: it comes back second."""
+    if trainee.id != enrolment.trainee_id:
+        raise Forbidden(_l("Only the enrolled trainee takes this test."))
+    attempts = attempts_of(enrolment, instrument)
+    over = [a for a in attempts if a.submitted_at is None and not is_open(a, now)]
+    closed = None
+    if over:
+        _lock(enrolment.id, instrument.id)
+        for attempt in over:
+            db.session.refresh(attempt)
+            if attempt.submitted_at is None:
+                _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+                closed = attempt
+    return attempts, closed
+
+
 def start_attempt(
     trainee,
     enrolment: Enrolment,
@@ -53,15 +94,16 @@ def start_attempt(
     now: datetime,
     rng: random.Random | None = None,
 ) -> TestAttempt:
-    """Open an attempt (or return the one already open), within the attempts allowed."""
+    """Open an attempt (or return the one already open), within the attempts allowed; a timed
+    test's deadline is set now."""
     _own(trainee, enrolment)
     if (
         instrument.type != InstrumentType.KNOWLEDGE_TEST
         or instrument.curriculum_id != enrolment.cohort.curriculum_id
     ):
         raise DomainError(_l("This test is not in the curriculum of your cohort."))
-    acquire_lock(f"test:{enrolment.id}:{instrument.id}")
-    attempts = attempts_of(enrolment, instrument)
+    _lock(enrolment.id, instrument.id)
+    attempts, _closed = attempts_now(trainee, enrolment, instrument, now)
     open_ = [a for a in attempts if a.submitted_at is None]
     if open_:
         return open_[0]
@@ -86,78 +128,267 @@ def start_attempt(
         ids = options.get(question.id, [])
         rng.shuffle(ids)
         order.append([question.id, ids])
+    limit = instrument.time_limit_minutes
     attempt = TestAttempt(
         enrolment_id=enrolment.id,
         instrument_id=instrument.id,
         number=len(attempts) + 1,
         order=json.dumps(order),
         started_at=now,
+        deadline_at=now + timedelta(minutes=limit) if limit else None,
+        page=1,
     )
     db.session.add(attempt)
     db.session.flush()
     return attempt
 
 
-def paper(attempt: TestAttempt) -> list[tuple[Question, list[QuestionOption]]]:
-    """The attempt's questions and options in its own shuffled order (two queries)."""
-    order = json.loads(attempt.order)
+def order_of(attempt: TestAttempt) -> list[tuple[int, list[int]]]:
+    """The attempt's questions in its order, each with its options in order (ids)."""
+    return [(q, ids) for q, ids in json.loads(attempt.order)]
+
+
+def _load(pairs: list[tuple[int, list[int]]]) -> list[tuple[Question, list[QuestionOption]]]:
+    """These questions and options, in this order (two queries)."""
     questions = {
         q.id: q
         for q in db.session.scalars(
-            sa.select(Question).where(Question.id.in_([q for q, _o in order]))
+            sa.select(Question).where(Question.id.in_([q for q, _o in pairs]))
         )
     }
     options = {
         o.id: o
         for o in db.session.scalars(
             sa.select(QuestionOption).where(
-                QuestionOption.id.in_([o for _q, ids in order for o in ids])
+                QuestionOption.id.in_([o for _q, ids in pairs for o in ids])
             )
         )
     }
-    return [(questions[q], [options[o] for o in ids]) for q, ids in order]
+    return [(questions[q], [options[o] for o in ids]) for q, ids in pairs]
 
 
-def submit_attempt(
-    trainee, attempt: TestAttempt, answers: dict[int, int | None], now: datetime
-) -> rules.TestOutcome:
-    """Score an open attempt; a second submission is refused."""
-    enrolment = db.session.get(Enrolment, attempt.enrolment_id)
-    _own(trainee, enrolment)
-    acquire_lock(f"test:{enrolment.id}:{attempt.instrument_id}")
-    db.session.refresh(attempt)
-    if attempt.submitted_at is not None:
-        raise DomainError(_l("This test was already submitted."))
-    order = json.loads(attempt.order)
-    allowed = {q: set(ids) for q, ids in order}
+def paper(attempt: TestAttempt) -> list[tuple[Question, list[QuestionOption]]]:
+    """The attempt's questions and options in its own shuffled order (two queries)."""
+    return _load(order_of(attempt))
+
+
+def _saved(attempt: TestAttempt) -> dict[int, TestAnswer]:
+    """The answers saved so far, by question id (one query)."""
+    stmt = sa.select(TestAnswer).where(TestAnswer.attempt_id == attempt.id)
+    return {a.question_id: a for a in db.session.scalars(stmt)}
+
+
+@dataclass
+class Sheet:
+    """One page of an open attempt, as the trainee sees it."""
+
+    attempt: TestAttempt
+    page: int  # from 1
+    pages: int
+    questions: list[tuple[int, Question, list[QuestionOption]]]  # (number from 1, ...)
+    chosen: dict[int, int]  # question id -> the option saved
+    total: int
+    unanswered: list[tuple[int, int, int]]  # (number, question id, page) without an answer
+    deadline: datetime | None
+    seconds_left: int | None
+    minutes_left: int | None
+    last_attempt: bool
+
+    @property
+    def answered(self) -> int:
+        return self.total - len(self.unanswered)
+
+    @property
+    def complete_pages(self) -> set[int]:
+        """The pages with every question answered."""
+        return set(range(1, self.pages + 1)) - {page for _n, _q, page in self.unanswered}
+
+
+def sheet(attempt: TestAttempt, instrument: Instrument, page: int | None, now: datetime) -> Sheet:
+    """Page `page` of the attempt (None: where the trainee stopped), with what was saved on
+    every page and the time left (three queries, whatever the test's length)."""
+    order = order_of(attempt)
+    per_page = instrument.questions_per_page
+    page = online_rules.clamp_page(page or attempt.page, len(order), per_page)
+    positions = online_rules.page_range(page, len(order), per_page)
+    loaded = _load([order[n] for n in positions])
+    chosen = {q: a.option_id for q, a in _saved(attempt).items() if a.option_id is not None}
+    return Sheet(
+        attempt=attempt,
+        page=page,
+        pages=online_rules.page_count(len(order), per_page),
+        questions=[(n + 1, q, o) for n, (q, o) in zip(positions, loaded, strict=True)],
+        chosen=chosen,
+        total=len(order),
+        unanswered=[
+            (n + 1, q, online_rules.page_of(n, per_page))
+            for n, (q, _ids) in enumerate(order)
+            if q not in chosen
+        ],
+        deadline=attempt.deadline_at,
+        seconds_left=online_rules.seconds_left(attempt.deadline_at, now),
+        minutes_left=online_rules.minutes_left(attempt.deadline_at, now),
+        last_attempt=attempt.number >= (instrument.attempts or 1),
+    )
+
+
+def _check_answers(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
+    allowed = {q: set(ids) for q, ids in order_of(attempt)}
     for question_id, option_id in answers.items():
         if question_id not in allowed or (
             option_id is not None and option_id not in allowed[question_id]
         ):
             raise DomainError(_l("An answer does not belong to this test."))
+
+
+def _store(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
+    """Keep the answers given (a question left blank keeps what was saved before)."""
+    saved = _saved(attempt)
+    for question_id, option_id in answers.items():
+        if option_id is None:
+            continue
+        if question_id in saved:
+            saved[question_id].option_id = option_id
+        else:
+            db.session.add(
+                TestAnswer(attempt_id=attempt.id, question_id=question_id, option_id=option_id)
+            )
+    db.session.flush()
+
+
+def _open_for(trainee, attempt: TestAttempt) -> Enrolment:
+    """The attempt's enrolment, for its own enrolled trainee, the attempt locked and fresh;
+    a closed attempt is refused."""
+    enrolment = db.session.get(Enrolment, attempt.enrolment_id)
+    _own(trainee, enrolment)
+    _lock(enrolment.id, attempt.instrument_id)
+    db.session.refresh(attempt)
+    if attempt.submitted_at is not None:
+        raise DomainError(_l("This test was already submitted."))
+    return enrolment
+
+
+def save_answers(
+    trainee,
+    attempt: TestAttempt,
+    answers: dict[int, int | None],
+    now: datetime,
+    page: int | None = None,
+) -> rules.TestOutcome | None:
+    """Save a page's answers and, with `page`, where to resume. None: saved, the attempt goes
+    on. An outcome: the time was up, so the attempt was closed and marked (with these answers
+    when they came within the grace, without them after it)."""
+    _open_for(trainee, attempt)
+    _check_answers(attempt, answers)
+    instrument = db.session.get(Instrument, attempt.instrument_id)
+    time = online_rules.time_at(attempt.deadline_at, now)
+    if time is Time.OVER:
+        return _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+    _store(attempt, answers)
+    if page is not None:
+        attempt.page = online_rules.clamp_page(
+            page, len(order_of(attempt)), instrument.questions_per_page
+        )
+    if time is Time.LATE:
+        return _close(trainee, attempt, instrument, now, now, timed_out=True)
+    return None
+
+
+def submit_attempt(
+    trainee, attempt: TestAttempt, answers: dict[int, int | None], now: datetime
+) -> rules.TestOutcome:
+    """Hand in an open attempt with the answers of its last page, and mark it; a second hand-in
+    is refused. After the time and its grace, these answers are not kept: the attempt is
+    marked as it stood at the deadline (`attempt.timed_out`)."""
+    _open_for(trainee, attempt)
+    _check_answers(attempt, answers)
+    instrument = db.session.get(Instrument, attempt.instrument_id)
+    if online_rules.time_at(attempt.deadline_at, now) is Time.OVER:
+        return _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+    _store(attempt, answers)
+    return _close(trainee, attempt, instrument, now, now, timed_out=False)
+
+
+def _close(
+    trainee, attempt: TestAttempt, instrument: Instrument, at, now: datetime, timed_out: bool
+) -> rules.TestOutcome:
+    """Mark the attempt on the answers saved, as handed in (or closed by the time) `at`."""
+    order = order_of(attempt)
+    saved = _saved(attempt)
     key = dict(
         db.session.execute(
             sa.select(QuestionOption.question_id, QuestionOption.id).where(
-                QuestionOption.question_id.in_(list(allowed)), QuestionOption.correct.is_(True)
+                QuestionOption.question_id.in_([q for q, _ids in order]),
+                QuestionOption.correct.is_(True),
             )
         ).all()
     )
-    instrument = db.session.get(Instrument, attempt.instrument_id)
-    outcome = rules.test_outcome(
-        key, {q: answers.get(q) for q in allowed}, instrument.pass_mark_percent or 100
-    )
-    attempt.answers = [TestAnswer(question_id=q, option_id=answers.get(q)) for q in allowed]
-    attempt.submitted_at, attempt.score_percent = now, outcome.score_percent
-    attempt.passed = outcome.passed
+    given = {q: saved[q].option_id if q in saved else None for q, _ids in order}
+    outcome = rules.test_outcome(key, given, instrument.pass_mark_percent or 100)
+    for question_id, _ids in order:
+        if question_id not in saved:
+            db.session.add(TestAnswer(attempt_id=attempt.id, question_id=question_id))
+    attempt.submitted_at, attempt.score_percent = at, outcome.score_percent
+    attempt.passed, attempt.timed_out = outcome.passed, timed_out
     audit.record(
         trainee,
-        "test.submitted",
+        "test.timed_out" if timed_out else "test.submitted",
         attempt,
         now=now,
         score=outcome.score_percent,
         passed=outcome.passed,
     )
     return outcome
+
+
+@dataclass
+class ReviewItem:
+    number: int
+    question: Question
+    options: list[QuestionOption]
+    chosen: int | None
+    right: int | None
+
+    @property
+    def correct(self) -> bool:
+        return self.chosen is not None and self.chosen == self.right
+
+
+@dataclass
+class Review:
+    """What the trainee sees of a handed-in attempt, as the curriculum allows."""
+
+    attempt: TestAttempt
+    shown: online_rules.Shown
+    items: list[ReviewItem]  # every question, when the review shows questions at all
+
+    @property
+    def wrong(self) -> list[ReviewItem]:
+        return [i for i in self.items if not i.correct]
+
+
+def review(attempt: TestAttempt, instrument: Instrument, attempts: list[TestAttempt]) -> Review:
+    """The review of a handed-in attempt: its score, its mistakes and the right answers as the
+    test's review policy allows, given every attempt so far (`attempts`)."""
+    passed = any(a.passed for a in attempts)
+    left = online_rules.attempts_left(instrument.attempts, len(attempts), passed)
+    shown = online_rules.shown(instrument.review, passed, left)
+    if not shown.questions:
+        return Review(attempt, shown, [])
+    saved = _saved(attempt)
+    items = []
+    for number, (question, options) in enumerate(paper(attempt), start=1):
+        answer = saved.get(question.id)
+        items.append(
+            ReviewItem(
+                number,
+                question,
+                options,
+                answer.option_id if answer else None,
+                next((o.id for o in options if o.correct), None),
+            )
+        )
+    return Review(attempt, shown, items)
 
 
 def online_results(enrolment_ids: list[int]) -> list[tuple[int, rules.Result]]:
