@@ -353,6 +353,17 @@ class ReviewItem:
     def correct(self) -> bool:
         return self.chosen is not None and self.chosen == self.right
 
+    def _option(self, option_id: int | None) -> QuestionOption | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def chosen_option(self) -> QuestionOption | None:
+        return self._option(self.chosen)
+
+    @property
+    def right_option(self) -> QuestionOption | None:
+        return self._option(self.right)
+
 
 @dataclass
 class Review:

@@ -49,8 +49,8 @@ class ReviewPolicy(LabelledEnum):
     MISTAKES = (
         "mistakes",
         _l(
-            "The score and the questions answered wrongly; the right answers once the test is passed "
-            "or no attempt is left"
+            "The score and the questions answered wrongly; the right answers once the test is "
+            "passed or no attempt is left"
         ),
     )
     ANSWERS = "answers", _l("The score, the questions answered wrongly and the right answers")

@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.training import services as training
 
 from .. import clock, factories
-from ..conftest import km
+from ..conftest import count_queries, km
 from ..curricula import samples
 
 
@@ -161,3 +161,28 @@ def test_another_trainee_does_not_see_the_enrolment(client, login_as, enrolled):
     enrolment, _trainee, _instruments = enrolled
     login_as(Role.TRAINEE, username="another")
     assert client.get(f"/enrolments/{enrolment.id}").status_code == 403
+
+
+def test_the_enrolment_and_progress_pages_do_not_grow_with_attempts_and_cases(
+    client, login, enrolled, instructor
+):
+    enrolment, trainee, instruments = enrolled
+    kt, log = instruments["KT"], instruments["LOG"]
+    login(trainee)
+    counts = []
+    for round_ in range(3):
+        with count_queries() as enrolment_page:
+            assert client.get(f"/enrolments/{enrolment.id}").status_code == 200
+        with count_queries() as progress_page:
+            assert client.get("/my/progress").status_code == 200
+        counts.append((enrolment_page.count, progress_page.count))
+        if round_ < kt.attempts:  # one more attempt handed in, one more case verified
+            attempt = online_tests.start_attempt(trainee, enrolment, kt, utcnow())
+            online_tests.submit_attempt(trainee, attempt, {}, utcnow())
+        entry = assessments.add_logbook_entry(
+            trainee, enrolment, log, log.case_types[0].id, clock.days(-2), None,
+            f"A-{round_}", CaseRole.PERFORMED, utcnow(),
+        )  # fmt: skip
+        assessments.review_logbook_entry(instructor, entry, True, None, utcnow())
+        db.session.commit()
+    assert len(set(counts[1:])) == 1, counts  # the first visit reads the curriculum once
