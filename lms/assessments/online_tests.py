@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -148,7 +147,9 @@ def order_of(attempt: TestAttempt) -> list[tuple[int, list[int]]]:
     return [(q, ids) for q, ids in json.loads(attempt.order)]
 
 
-def _load(pairs: list[tuple[int, list[int]]]) -> list[tuple[Question, list[QuestionOption]]]:
+def load_questions(
+    pairs: list[tuple[int, list[int]]],
+) -> list[tuple[Question, list[QuestionOption]]]:
     """These questions and options, in this order (two queries)."""
     questions = {
         q.id: q
@@ -169,67 +170,13 @@ def _load(pairs: list[tuple[int, list[int]]]) -> list[tuple[Question, list[Quest
 
 def paper(attempt: TestAttempt) -> list[tuple[Question, list[QuestionOption]]]:
     """The attempt's questions and options in its own shuffled order (two queries)."""
-    return _load(order_of(attempt))
+    return load_questions(order_of(attempt))
 
 
-def _saved(attempt: TestAttempt) -> dict[int, TestAnswer]:
+def saved_answers(attempt: TestAttempt) -> dict[int, TestAnswer]:
     """The answers saved so far, by question id (one query)."""
     stmt = sa.select(TestAnswer).where(TestAnswer.attempt_id == attempt.id)
     return {a.question_id: a for a in db.session.scalars(stmt)}
-
-
-@dataclass
-class Sheet:
-    """One page of an open attempt, as the trainee sees it."""
-
-    attempt: TestAttempt
-    page: int  # from 1
-    pages: int
-    questions: list[tuple[int, Question, list[QuestionOption]]]  # (number from 1, ...)
-    chosen: dict[int, int]  # question id -> the option saved
-    total: int
-    unanswered: list[tuple[int, int, int]]  # (number, question id, page) without an answer
-    deadline: datetime | None
-    seconds_left: int | None
-    minutes_left: int | None
-    last_attempt: bool
-
-    @property
-    def answered(self) -> int:
-        return self.total - len(self.unanswered)
-
-    @property
-    def complete_pages(self) -> set[int]:
-        """The pages with every question answered."""
-        return set(range(1, self.pages + 1)) - {page for _n, _q, page in self.unanswered}
-
-
-def sheet(attempt: TestAttempt, instrument: Instrument, page: int | None, now: datetime) -> Sheet:
-    """Page `page` of the attempt (None: where the trainee stopped), with what was saved on
-    every page and the time left (three queries, whatever the test's length)."""
-    order = order_of(attempt)
-    per_page = instrument.questions_per_page
-    page = online_rules.clamp_page(page or attempt.page, len(order), per_page)
-    positions = online_rules.page_range(page, len(order), per_page)
-    loaded = _load([order[n] for n in positions])
-    chosen = {q: a.option_id for q, a in _saved(attempt).items() if a.option_id is not None}
-    return Sheet(
-        attempt=attempt,
-        page=page,
-        pages=online_rules.page_count(len(order), per_page),
-        questions=[(n + 1, q, o) for n, (q, o) in zip(positions, loaded, strict=True)],
-        chosen=chosen,
-        total=len(order),
-        unanswered=[
-            (n + 1, q, online_rules.page_of(n, per_page))
-            for n, (q, _ids) in enumerate(order)
-            if q not in chosen
-        ],
-        deadline=attempt.deadline_at,
-        seconds_left=online_rules.seconds_left(attempt.deadline_at, now),
-        minutes_left=online_rules.minutes_left(attempt.deadline_at, now),
-        last_attempt=attempt.number >= (instrument.attempts or 1),
-    )
 
 
 def _check_answers(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
@@ -243,7 +190,7 @@ def _check_answers(attempt: TestAttempt, answers: dict[int, int | None]) -> None
 
 def _store(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
     """Keep the answers given (a question left blank keeps what was saved before)."""
-    saved = _saved(attempt)
+    saved = saved_answers(attempt)
     for question_id, option_id in answers.items():
         if option_id is None:
             continue
@@ -314,7 +261,7 @@ def _close(
 ) -> rules.TestOutcome:
     """Mark the attempt on the answers saved, as handed in (or closed by the time) `at`."""
     order = order_of(attempt)
-    saved = _saved(attempt)
+    saved = saved_answers(attempt)
     key = dict(
         db.session.execute(
             sa.select(QuestionOption.question_id, QuestionOption.id).where(
@@ -339,67 +286,6 @@ def _close(
         passed=outcome.passed,
     )
     return outcome
-
-
-@dataclass
-class ReviewItem:
-    number: int
-    question: Question
-    options: list[QuestionOption]
-    chosen: int | None
-    right: int | None
-
-    @property
-    def correct(self) -> bool:
-        return self.chosen is not None and self.chosen == self.right
-
-    def _option(self, option_id: int | None) -> QuestionOption | None:
-        return next((o for o in self.options if o.id == option_id), None)
-
-    @property
-    def chosen_option(self) -> QuestionOption | None:
-        return self._option(self.chosen)
-
-    @property
-    def right_option(self) -> QuestionOption | None:
-        return self._option(self.right)
-
-
-@dataclass
-class Review:
-    """What the trainee sees of a handed-in attempt, as the curriculum allows."""
-
-    attempt: TestAttempt
-    shown: online_rules.Shown
-    items: list[ReviewItem]  # every question, when the review shows questions at all
-
-    @property
-    def wrong(self) -> list[ReviewItem]:
-        return [i for i in self.items if not i.correct]
-
-
-def review(attempt: TestAttempt, instrument: Instrument, attempts: list[TestAttempt]) -> Review:
-    """The review of a handed-in attempt: its score, its mistakes and the right answers as the
-    test's review policy allows, given every attempt so far (`attempts`)."""
-    passed = any(a.passed for a in attempts)
-    left = online_rules.attempts_left(instrument.attempts, len(attempts), passed)
-    shown = online_rules.shown(instrument.review, passed, left)
-    if not shown.questions:
-        return Review(attempt, shown, [])
-    saved = _saved(attempt)
-    items = []
-    for number, (question, options) in enumerate(paper(attempt), start=1):
-        answer = saved.get(question.id)
-        items.append(
-            ReviewItem(
-                number,
-                question,
-                options,
-                answer.option_id if answer else None,
-                next((o.id for o in options if o.correct), None),
-            )
-        )
-    return Review(attempt, shown, items)
 
 
 def online_results(enrolment_ids: list[int]) -> list[tuple[int, rules.Result]]:

@@ -16,7 +16,7 @@ from ..database import utcnow
 from ..forms import Form, choices
 from ..i18n import format_number, local_moment, local_today, localised, localised_digits
 from ..orgunits import services as orgunits
-from . import online_rules, online_tests
+from . import online_rules, online_sheets, online_tests
 from . import services as assessments
 from .forms import LogbookEntryForm
 from .models import CaseRole, TestAttempt
@@ -160,7 +160,7 @@ def _post_test(enrolment, instrument):
     if not saved or _closed_by_time(saved.value, attempt):
         return redirect(here)
     if request.form.get("action") == "finish":
-        sheet = online_tests.sheet(attempt, instrument, attempt.page, now)
+        sheet = online_sheets.sheet(attempt, instrument, attempt.page, now)
         back = _test_url(enrolment, instrument, page=web.id_arg(request.form, "page"))
         return ask_first(_hand_in(sheet, enrolment, instrument, back))
     return redirect(_test_url(enrolment, instrument, page=attempt.page))
@@ -187,7 +187,7 @@ def take_test(enrolment_id: int, instrument_id: int):
     )
     sheet = None
     if current is not None:
-        sheet = online_tests.sheet(current, instrument, web.id_arg(request.args, "page"), now)
+        sheet = online_sheets.sheet(current, instrument, web.id_arg(request.args, "page"), now)
     return render_template(
         "assessments/test.html",
         enrolment=enrolment,
@@ -195,7 +195,7 @@ def take_test(enrolment_id: int, instrument_id: int):
         attempts=handed,
         sheet=sheet,
         deadline=local_moment(sheet.deadline) if sheet and sheet.deadline else None,
-        review=online_tests.review(chosen, instrument, attempts) if chosen and not sheet else None,
+        review=online_sheets.review(chosen, instrument, attempts) if chosen and not sheet else None,
         passed=passed,
         left=online_rules.attempts_left(instrument.attempts, len(attempts), passed),
     )

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from lms.assessments import online_rules, online_tests
+from lms.assessments import online_rules, online_sheets, online_tests
 from lms.assessments.models import TestAnswer
 from lms.audit.models import AuditEvent
 from lms.curricula.spec import ReviewPolicy
@@ -35,7 +35,7 @@ def test_the_attempt_is_paged_saved_page_by_page_and_resumes_where_it_stopped(on
     now = utcnow()
     attempt = o.start(now)
     right = o.right(attempt)
-    first = online_tests.sheet(attempt, o.test, None, now)
+    first = online_sheets.sheet(attempt, o.test, None, now)
     assert (first.page, first.pages, first.total, first.answered) == (1, 3, 12, 0)
     assert [n for n, _q, _o in first.questions] == [1, 2, 3, 4, 5]
     assert first.seconds_left == 30 * 60 and first.minutes_left == 30
@@ -49,19 +49,19 @@ def test_the_attempt_is_paged_saved_page_by_page_and_resumes_where_it_stopped(on
     db.session.commit()
     db.session.expire_all()
     # Coming back later (no page asked): the second page, with the first page's answers kept.
-    back = online_tests.sheet(attempt, o.test, None, now + 10 * MINUTE)
+    back = online_sheets.sheet(attempt, o.test, None, now + 10 * MINUTE)
     assert back.page == 2 and back.answered == 5 and back.complete_pages == {1}
     assert [n for n, _q, _o in back.questions] == [6, 7, 8, 9, 10]
     assert back.minutes_left == 20
     assert [number for number, _q, _p in back.unanswered] == list(range(6, 13))
     assert {page for _n, _q, page in back.unanswered} == {2, 3}
-    again = online_tests.sheet(attempt, o.test, 1, now + 10 * MINUTE)
+    again = online_sheets.sheet(attempt, o.test, 1, now + 10 * MINUTE)
     assert all(again.chosen[q.id] == right[q.id] for _n, q, _o in again.questions)
     # The last page holds the rest; a page past the end is the last one.
-    assert [n for n, _q, _o in online_tests.sheet(attempt, o.test, 9, now).questions] == [11, 12]
+    assert [n for n, _q, _o in online_sheets.sheet(attempt, o.test, 9, now).questions] == [11, 12]
     # An answer left blank on a page keeps the one saved before.
     online_tests.save_answers(o.trainee, attempt, dict.fromkeys(right), now, page=1)
-    assert online_tests.sheet(attempt, o.test, 1, now).answered == 5
+    assert online_sheets.sheet(attempt, o.test, 1, now).answered == 5
 
 
 def test_answers_must_belong_to_the_attempt_and_only_the_trainee_saves(online):
@@ -160,7 +160,7 @@ def test_starting_again_after_an_abandoned_attempt_closes_it_and_opens_the_next(
 def test_an_untimed_test_has_no_deadline(online):
     o = online(minutes=None)
     attempt = o.start()
-    sheet = online_tests.sheet(attempt, o.test, None, utcnow())
+    sheet = online_sheets.sheet(attempt, o.test, None, utcnow())
     assert attempt.deadline_at is None and sheet.seconds_left is None
     far = utcnow() + timedelta(days=3)
     assert online_tests.save_answers(o.trainee, attempt, o.right(attempt), far) is None
@@ -184,7 +184,7 @@ def test_the_review_shows_what_the_curriculum_allows(online, policy, first, last
     wrong = o.wrong(one)
     online_tests.submit_attempt(o.trainee, one, dict(list(wrong.items())[:1]), now)
     attempts, _closed = online_tests.attempts_now(o.trainee, o.enrolment, o.test, now)
-    review = online_tests.review(one, o.test, attempts)
+    review = online_sheets.review(one, o.test, attempts)
     shown = review.shown
     assert (shown.score, shown.mistakes, shown.right_answers) == first
     if shown.questions:
@@ -196,7 +196,7 @@ def test_the_review_shows_what_the_curriculum_allows(online, policy, first, last
     two = o.start(now)
     online_tests.submit_attempt(o.trainee, two, o.wrong(two), now)
     attempts, _closed = online_tests.attempts_now(o.trainee, o.enrolment, o.test, now)
-    shown = online_tests.review(one, o.test, attempts).shown
+    shown = online_sheets.review(one, o.test, attempts).shown
     assert (shown.score, shown.mistakes, shown.right_answers) == last
 
 
@@ -205,7 +205,7 @@ def test_mistakes_shows_the_right_answers_once_the_test_is_passed(online):
     now = utcnow()
     attempt = o.start(now)
     online_tests.submit_attempt(o.trainee, attempt, o.right(attempt), now)
-    review = online_tests.review(attempt, o.test, [attempt])
+    review = online_sheets.review(attempt, o.test, [attempt])
     assert review.shown.right_answers and review.wrong == []
 
 
@@ -214,12 +214,12 @@ def test_the_last_attempt_is_known_before_and_during_it(online):
     now = utcnow()
     assert online_rules.attempts_left(o.test.attempts, 0, False) == 2
     first = o.start(now)
-    assert not online_tests.sheet(first, o.test, None, now).last_attempt
+    assert not online_sheets.sheet(first, o.test, None, now).last_attempt
     online_tests.submit_attempt(o.trainee, first, {}, now)
     # One left: the test page says "this is your last attempt" (see the view tests).
     assert online_rules.attempts_left(o.test.attempts, 1, False) == 1
     second = o.start(now)
-    assert online_tests.sheet(second, o.test, None, now).last_attempt
+    assert online_sheets.sheet(second, o.test, None, now).last_attempt
     online_tests.submit_attempt(o.trainee, second, {}, now)
     assert online_rules.attempts_left(o.test.attempts, 2, False) == 0
     with pytest.raises(DomainError, match="every attempt"):
