@@ -23,6 +23,8 @@ class Confirmation:
     button: str  # the go-ahead, a verb: "Withdraw"
     back: str  # where "Cancel" goes
     danger: bool = True
+    # Places to look before going ahead, as (label, address): the questions left unanswered.
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def confirmed() -> bool:

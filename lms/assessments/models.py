@@ -131,7 +131,11 @@ class TestAttempt(db.Model):
     number: Mapped[int]
     order: Mapped[str] = mapped_column(sa.Text)  # JSON: [[question id, [option ids]], ...]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    submitted_at: Mapped[datetime | None]
+    # When a timed test's time runs out (set at the start); None: untimed.
+    deadline_at: Mapped[datetime | None]
+    page: Mapped[int] = mapped_column(default=1)  # the page to resume on (from 1)
+    submitted_at: Mapped[datetime | None]  # handed in, or closed when the time ran out
+    timed_out: Mapped[bool] = mapped_column(default=False)  # closed by the time limit
     score_percent: Mapped[float | None]
     passed: Mapped[bool | None]
 
@@ -139,6 +143,9 @@ class TestAttempt(db.Model):
 
 
 class TestAnswer(db.Model):
+    """An answer of an attempt, saved when the trainee leaves its page (`option_id` None: no
+    answer, written when the attempt closes)."""
+
     __tablename__ = "test_answers"
     __test__ = False
 

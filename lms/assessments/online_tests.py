@@ -1,10 +1,16 @@
-"""Knowledge tests taken online by the trainee: shuffled, one attempt open at a time."""
+"""Knowledge tests taken online by the trainee: shuffled, a page at a time, saved as they go.
+
+An attempt keeps its own order of questions and options. Each page the trainee leaves is
+saved, so an attempt interrupted by a closed browser or a lost network resumes where it
+stopped. A timed attempt's deadline is set when it starts and enforced here: answers arriving
+after it (and its grace) are not kept, and the attempt is marked as it stood.
+"""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,14 +22,20 @@ from ..database import acquire_lock
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..training.models import Enrolment, EnrolmentStatus
-from . import rules
+from . import online_rules, rules
 from .models import TestAnswer, TestAttempt
+from .online_rules import Time
 
 
 def _own(trainee, enrolment: Enrolment) -> None:
     """Only the enrolled trainee takes their own tests."""
     if trainee.id != enrolment.trainee_id or enrolment.status != EnrolmentStatus.ENROLLED:
         raise Forbidden(_l("Only the enrolled trainee takes this test."))
+
+
+def _lock(enrolment_id: int, instrument_id: int) -> None:
+    """One writer at a time on an enrolment's attempts at one test."""
+    acquire_lock(f"test:{enrolment_id}:{instrument_id}")
 
 
 def attempts_of(enrolment: Enrolment, instrument: Instrument) -> list[TestAttempt]:
@@ -46,6 +58,34 @@ def attempts_by_enrolment(
     return found
 
 
+def is_open(attempt: TestAttempt, now: datetime) -> bool:
+    """Not handed in, and its time (with the grace) not over."""
+    return attempt.submitted_at is None and online_rules.time_at(attempt.deadline_at, now) in (
+        Time.OPEN,
+        Time.LATE,
+    )
+
+
+def attempts_now(
+    trainee, enrolment: Enrolment, instrument: Instrument, now: datetime
+) -> tuple[list[TestAttempt], TestAttempt | None]:
+    """The trainee's attempts at the test, in order. One left open past its time (the browser
+    closed, the network lost) is closed first and marked as it stood: it comes back second."""
+    if trainee.id != enrolment.trainee_id:
+        raise Forbidden(_l("Only the enrolled trainee takes this test."))
+    attempts = attempts_of(enrolment, instrument)
+    over = [a for a in attempts if a.submitted_at is None and not is_open(a, now)]
+    closed = None
+    if over:
+        _lock(enrolment.id, instrument.id)
+        for attempt in over:
+            db.session.refresh(attempt)
+            if attempt.submitted_at is None:
+                _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+                closed = attempt
+    return attempts, closed
+
+
 def start_attempt(
     trainee,
     enrolment: Enrolment,
@@ -53,15 +93,16 @@ def start_attempt(
     now: datetime,
     rng: random.Random | None = None,
 ) -> TestAttempt:
-    """Open an attempt (or return the one already open), within the attempts allowed."""
+    """Open an attempt (or return the one already open), within the attempts allowed; a timed
+    test's deadline is set now."""
     _own(trainee, enrolment)
     if (
         instrument.type != InstrumentType.KNOWLEDGE_TEST
         or instrument.curriculum_id != enrolment.cohort.curriculum_id
     ):
         raise DomainError(_l("This test is not in the curriculum of your cohort."))
-    acquire_lock(f"test:{enrolment.id}:{instrument.id}")
-    attempts = attempts_of(enrolment, instrument)
+    _lock(enrolment.id, instrument.id)
+    attempts, _closed = attempts_now(trainee, enrolment, instrument, now)
     open_ = [a for a in attempts if a.submitted_at is None]
     if open_:
         return open_[0]
@@ -86,72 +127,159 @@ def start_attempt(
         ids = options.get(question.id, [])
         rng.shuffle(ids)
         order.append([question.id, ids])
+    limit = instrument.time_limit_minutes
     attempt = TestAttempt(
         enrolment_id=enrolment.id,
         instrument_id=instrument.id,
         number=len(attempts) + 1,
         order=json.dumps(order),
         started_at=now,
+        deadline_at=now + timedelta(minutes=limit) if limit else None,
+        page=1,
     )
     db.session.add(attempt)
     db.session.flush()
     return attempt
 
 
-def paper(attempt: TestAttempt) -> list[tuple[Question, list[QuestionOption]]]:
-    """The attempt's questions and options in its own shuffled order (two queries)."""
-    order = json.loads(attempt.order)
+def order_of(attempt: TestAttempt) -> list[tuple[int, list[int]]]:
+    """The attempt's questions in its order, each with its options in order (ids)."""
+    return [(q, ids) for q, ids in json.loads(attempt.order)]
+
+
+def load_questions(
+    pairs: list[tuple[int, list[int]]],
+) -> list[tuple[Question, list[QuestionOption]]]:
+    """These questions and options, in this order (two queries)."""
     questions = {
         q.id: q
         for q in db.session.scalars(
-            sa.select(Question).where(Question.id.in_([q for q, _o in order]))
+            sa.select(Question).where(Question.id.in_([q for q, _o in pairs]))
         )
     }
     options = {
         o.id: o
         for o in db.session.scalars(
             sa.select(QuestionOption).where(
-                QuestionOption.id.in_([o for _q, ids in order for o in ids])
+                QuestionOption.id.in_([o for _q, ids in pairs for o in ids])
             )
         )
     }
-    return [(questions[q], [options[o] for o in ids]) for q, ids in order]
+    return [(questions[q], [options[o] for o in ids]) for q, ids in pairs]
 
 
-def submit_attempt(
-    trainee, attempt: TestAttempt, answers: dict[int, int | None], now: datetime
-) -> rules.TestOutcome:
-    """Score an open attempt; a second submission is refused."""
-    enrolment = db.session.get(Enrolment, attempt.enrolment_id)
-    _own(trainee, enrolment)
-    acquire_lock(f"test:{enrolment.id}:{attempt.instrument_id}")
-    db.session.refresh(attempt)
-    if attempt.submitted_at is not None:
-        raise DomainError(_l("This test was already submitted."))
-    order = json.loads(attempt.order)
-    allowed = {q: set(ids) for q, ids in order}
+def paper(attempt: TestAttempt) -> list[tuple[Question, list[QuestionOption]]]:
+    """The attempt's questions and options in its own shuffled order (two queries)."""
+    return load_questions(order_of(attempt))
+
+
+def saved_answers(attempt: TestAttempt) -> dict[int, TestAnswer]:
+    """The answers saved so far, by question id (one query)."""
+    stmt = sa.select(TestAnswer).where(TestAnswer.attempt_id == attempt.id)
+    return {a.question_id: a for a in db.session.scalars(stmt)}
+
+
+def _check_answers(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
+    allowed = {q: set(ids) for q, ids in order_of(attempt)}
     for question_id, option_id in answers.items():
         if question_id not in allowed or (
             option_id is not None and option_id not in allowed[question_id]
         ):
             raise DomainError(_l("An answer does not belong to this test."))
+
+
+def _store(attempt: TestAttempt, answers: dict[int, int | None]) -> None:
+    """Keep the answers given (a question left blank keeps what was saved before)."""
+    saved = saved_answers(attempt)
+    for question_id, option_id in answers.items():
+        if option_id is None:
+            continue
+        if question_id in saved:
+            saved[question_id].option_id = option_id
+        else:
+            db.session.add(
+                TestAnswer(attempt_id=attempt.id, question_id=question_id, option_id=option_id)
+            )
+    db.session.flush()
+
+
+def _open_for(trainee, attempt: TestAttempt) -> Enrolment:
+    """The attempt's enrolment, for its own enrolled trainee, the attempt locked and fresh;
+    a closed attempt is refused."""
+    enrolment = db.session.get(Enrolment, attempt.enrolment_id)
+    _own(trainee, enrolment)
+    _lock(enrolment.id, attempt.instrument_id)
+    db.session.refresh(attempt)
+    if attempt.submitted_at is not None:
+        raise DomainError(_l("This test was already submitted."))
+    return enrolment
+
+
+def save_answers(
+    trainee,
+    attempt: TestAttempt,
+    answers: dict[int, int | None],
+    now: datetime,
+    page: int | None = None,
+) -> rules.TestOutcome | None:
+    """Save a page's answers and, with `page`, where to resume. None: saved, the attempt goes
+    on. An outcome: the time was up, so the attempt was closed and marked (with these answers
+    when they came within the grace, without them after it)."""
+    _open_for(trainee, attempt)
+    _check_answers(attempt, answers)
+    instrument = db.session.get(Instrument, attempt.instrument_id)
+    time = online_rules.time_at(attempt.deadline_at, now)
+    if time is Time.OVER:
+        return _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+    _store(attempt, answers)
+    if page is not None:
+        attempt.page = online_rules.clamp_page(
+            page, len(order_of(attempt)), instrument.questions_per_page
+        )
+    if time is Time.LATE:
+        return _close(trainee, attempt, instrument, now, now, timed_out=True)
+    return None
+
+
+def submit_attempt(
+    trainee, attempt: TestAttempt, answers: dict[int, int | None], now: datetime
+) -> rules.TestOutcome:
+    """Hand in an open attempt with the answers of its last page, and mark it; a second hand-in
+    is refused. After the time and its grace, these answers are not kept: the attempt is
+    marked as it stood at the deadline (`attempt.timed_out`)."""
+    _open_for(trainee, attempt)
+    _check_answers(attempt, answers)
+    instrument = db.session.get(Instrument, attempt.instrument_id)
+    if online_rules.time_at(attempt.deadline_at, now) is Time.OVER:
+        return _close(trainee, attempt, instrument, attempt.deadline_at, now, timed_out=True)
+    _store(attempt, answers)
+    return _close(trainee, attempt, instrument, now, now, timed_out=False)
+
+
+def _close(
+    trainee, attempt: TestAttempt, instrument: Instrument, at, now: datetime, timed_out: bool
+) -> rules.TestOutcome:
+    """Mark the attempt on the answers saved, as handed in (or closed by the time) `at`."""
+    order = order_of(attempt)
+    saved = saved_answers(attempt)
     key = dict(
         db.session.execute(
             sa.select(QuestionOption.question_id, QuestionOption.id).where(
-                QuestionOption.question_id.in_(list(allowed)), QuestionOption.correct.is_(True)
+                QuestionOption.question_id.in_([q for q, _ids in order]),
+                QuestionOption.correct.is_(True),
             )
         ).all()
     )
-    instrument = db.session.get(Instrument, attempt.instrument_id)
-    outcome = rules.test_outcome(
-        key, {q: answers.get(q) for q in allowed}, instrument.pass_mark_percent or 100
-    )
-    attempt.answers = [TestAnswer(question_id=q, option_id=answers.get(q)) for q in allowed]
-    attempt.submitted_at, attempt.score_percent = now, outcome.score_percent
-    attempt.passed = outcome.passed
+    given = {q: saved[q].option_id if q in saved else None for q, _ids in order}
+    outcome = rules.test_outcome(key, given, instrument.pass_mark_percent or 100)
+    for question_id, _ids in order:
+        if question_id not in saved:
+            db.session.add(TestAnswer(attempt_id=attempt.id, question_id=question_id))
+    attempt.submitted_at, attempt.score_percent = at, outcome.score_percent
+    attempt.passed, attempt.timed_out = outcome.passed, timed_out
     audit.record(
         trainee,
-        "test.submitted",
+        "test.timed_out" if timed_out else "test.submitted",
         attempt,
         now=now,
         score=outcome.score_percent,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..curricula.models import Curriculum, Instrument
-from ..curricula.spec import InstrumentType
+from ..curricula.spec import CompetencyRule, InstrumentType
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..frameworks import services as frameworks
 from ..frameworks.models import Framework
@@ -19,14 +21,42 @@ from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
 from ..users.models import Council, User
 from . import online_tests, rules
 from . import services as assessments
+from .models import AssessmentRecord, RecordStatus
 
 
 @dataclass
 class DomainBar:
+    """The competencies shown under one top-level domain, and how many are achieved."""
+
     code: str
-    title: object  # the domain Competency
+    title: object  # the domain (its `title_km`, `title_en`)
     achieved: int
     total: int
+
+
+class PlanState(LabelledEnum):
+    """Where an instrument of the assessment plan stands for one trainee."""
+
+    PASSED = "passed", _l("Passed"), "ok", "✓"
+    NOT_PASSED = "not_passed", _l("Not passed yet"), "bad", "✗"
+    WAITING = "waiting", _l("Waiting for a second assessor"), "warn", "…"
+    STARTED = "started", _l("In progress"), "warn", "…"
+    NOT_STARTED = "not_started", _l("Not assessed yet"), "off", "·"
+
+
+@dataclass
+class PlanItem:
+    """One instrument of the plan with its state; a test's attempts, a logbook's counts."""
+
+    instrument: Instrument
+    state: PlanState
+    attempts_used: int = 0
+    attempt_open: bool = False
+    logbook: rules.LogbookOutcome | None = None
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, (self.instrument.attempts or 1) - self.attempts_used)
 
 
 @dataclass
@@ -39,11 +69,31 @@ class Progress:
     logbooks: list[tuple[Instrument, rules.LogbookOutcome]]
     tests: list[tuple[Instrument, int, bool, bool]]  # instrument, attempts used, passed, open
     complete: bool
+    plan: list[PlanItem] = field(default_factory=list)  # every instrument, in plan order
 
     @property
     def achieved(self) -> int:
-        """How many of the competencies shown are achieved."""
+        """How many of the competencies shown are achieved (the domain bars add up to it)."""
         return sum(o.state == rules.CompetencyState.ACHIEVED for o in self.outcomes.values())
+
+    @property
+    def total(self) -> int:
+        """How many competencies are shown (the domain bars' totals add up to it)."""
+        return len(self.outcomes)
+
+    @property
+    def actions(self) -> list[PlanItem]:
+        """What the trainee does online: the tests still open to them, and the logbooks."""
+        return [
+            p
+            for p in self.plan
+            if p.instrument.type == InstrumentType.LOGBOOK
+            or (
+                p.instrument.type == InstrumentType.KNOWLEDGE_TEST
+                and p.state != PlanState.PASSED
+                and (p.attempt_open or p.attempts_left > 0)
+            )
+        ]
 
 
 def enrolment_progress(enrolment: Enrolment, now: datetime) -> Progress:
@@ -69,6 +119,7 @@ def progress_of(enrolments: list[Enrolment], now: datetime) -> dict[int, Progres
     logbook_counts = assessments.verified_logbook_counts(ids)
     attempts = online_tests.attempts_by_enrolment(ids)
     results = assessments.results_for(ids)  # once for every curriculum followed
+    waiting = _awaiting_verification(ids)
     by_curriculum: dict[int, list[Enrolment]] = {}
     for enrolment in enrolments:
         by_curriculum.setdefault(enrolment.cohort.curriculum_id, []).append(enrolment)
@@ -85,7 +136,68 @@ def progress_of(enrolments: list[Enrolment], now: datetime) -> dict[int, Progres
                 logbook_counts,
                 attempts,
             )
+            found[enrolment.id].plan = _plan(
+                enrolment.id, curriculum, found[enrolment.id], results, waiting, attempts, now
+            )
     return found
+
+
+def _awaiting_verification(enrolment_ids: list[int]) -> set[tuple[int, int]]:
+    """(enrolment id, instrument id) of the records waiting for their second assessor."""
+    return set(
+        db.session.execute(
+            sa.select(AssessmentRecord.enrolment_id, AssessmentRecord.instrument_id).where(
+                AssessmentRecord.enrolment_id.in_(enrolment_ids),
+                AssessmentRecord.status == RecordStatus.SUBMITTED,
+                AssessmentRecord.superseded.is_(False),
+                AssessmentRecord.needs_verification.is_(True),
+                AssessmentRecord.verified_at.is_(None),
+            )
+        ).all()
+    )
+
+
+def _plan(enrolment_id, curriculum, progress, results, waiting, attempts, now) -> list[PlanItem]:
+    """The state of each instrument of the plan for one enrolment: passed as the curriculum's
+    rule reads its counted results (the latest, or any), else waiting, tried or not yet."""
+    logbooks = {i.id: outcome for i, outcome in progress.logbooks}
+    counted: dict[int, list[rules.Result]] = {}
+    for result in results.get(enrolment_id, []):
+        counted.setdefault(result.instrument_id, []).append(result)
+    latest_decides = CompetencyRule(curriculum.competency_rule) is CompetencyRule.LATEST_RESULT
+    plan = []
+    for instrument in curriculum.instruments:
+        mine = counted.get(instrument.id, [])
+        taken = attempts.get((enrolment_id, instrument.id), [])
+        open_ = any(online_tests.is_open(a, now) for a in taken)
+        logbook = logbooks.get(instrument.id)
+        if latest_decides and mine:
+            passed = max(mine, key=lambda r: r.at).passed
+        else:
+            passed = any(r.passed for r in mine)
+        if passed:
+            state = PlanState.PASSED
+        elif (enrolment_id, instrument.id) in waiting:
+            state = PlanState.WAITING
+        elif logbook is not None:
+            started = any(count for _c, count, _m in logbook.progress)
+            state = PlanState.STARTED if started else PlanState.NOT_STARTED
+        elif open_:
+            state = PlanState.STARTED
+        elif mine:
+            state = PlanState.NOT_PASSED
+        else:
+            state = PlanState.NOT_STARTED
+        plan.append(
+            PlanItem(
+                instrument,
+                state,
+                attempts_used=len(taken),
+                attempt_open=open_,
+                logbook=logbook,
+            )
+        )
+    return plan
 
 
 def _progress(enrolment, curriculum, table, summary, logbook_counts, attempts) -> Progress:
@@ -134,7 +246,8 @@ def _progress(enrolment, curriculum, table, summary, logbook_counts, attempts) -
 
 
 def _domain_bars(table, outcomes) -> list[DomainBar]:
-    """Required competencies achieved per top-level domain of the framework."""
+    """The competencies shown, achieved and in all, per top-level domain of the framework:
+    the same competencies as the headline (`Progress.achieved` of `Progress.total`)."""
     nodes = table.framework
 
     def domain_of(comp):
@@ -144,8 +257,6 @@ def _domain_bars(table, outcomes) -> list[DomainBar]:
 
     bars: dict[int, DomainBar] = {}
     for comp in table.competencies:
-        if comp.id not in table.required:
-            continue
         domain = domain_of(nodes[comp.id])
         bar = bars.setdefault(domain.id, DomainBar(domain.code, domain, 0, 0))
         bar.total += 1

@@ -19,7 +19,16 @@ from ..forms import Form, TitleFields
 from ..frameworks.forms import text_of
 from ..frameworks.spec import Text
 from .forms import CodesField
-from .spec import CaseTypeSpec, InstrumentSpec, InstrumentType, ItemSpec, OptionSpec, QuestionSpec
+from .spec import (
+    QUESTIONS_PER_PAGE,
+    CaseTypeSpec,
+    InstrumentSpec,
+    InstrumentType,
+    ItemSpec,
+    OptionSpec,
+    QuestionSpec,
+    ReviewPolicy,
+)
 
 
 class InstrumentForm(TitleFields, Form):
@@ -46,6 +55,21 @@ class InstrumentForm(TitleFields, Form):
     attempts = IntegerField(
         _l("Attempts allowed"), default=1, validators=[Optional(), NumberRange(1, 20)]
     )
+    time_limit_minutes = IntegerField(
+        _l("Time limit (minutes)"),
+        validators=[Optional(), NumberRange(1, 600)],
+        description=_l("Leave empty for a test without a time limit"),
+    )
+    questions_per_page = IntegerField(
+        _l("Questions per page"),
+        default=QUESTIONS_PER_PAGE,
+        validators=[Optional(), NumberRange(1, 50)],
+    )
+    review = SelectField(
+        _l("After handing in, the trainee sees"),
+        choices=ReviewPolicy.choices(),
+        default=ReviewPolicy.SCORE.value,
+    )
 
     @staticmethod
     def data_of(instrument: InstrumentSpec) -> dict:
@@ -61,6 +85,9 @@ class InstrumentForm(TitleFields, Form):
             "all_critical": instrument.all_critical,
             "pass_mark_percent": instrument.pass_mark_percent,
             "attempts": instrument.attempts,
+            "time_limit_minutes": instrument.time_limit_minutes,
+            "questions_per_page": instrument.questions_per_page,
+            "review": instrument.review.value,
         }
 
     def instrument_spec(self) -> InstrumentSpec:
@@ -76,6 +103,9 @@ class InstrumentForm(TitleFields, Form):
             all_critical=self.all_critical.data,
             pass_mark_percent=self.pass_mark_percent.data,
             attempts=self.attempts.data or 1,
+            time_limit_minutes=self.time_limit_minutes.data or None,
+            questions_per_page=self.questions_per_page.data or QUESTIONS_PER_PAGE,
+            review=ReviewPolicy(self.review.data),
         )
 
 

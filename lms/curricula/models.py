@@ -11,7 +11,7 @@ from ..extensions import db
 from ..frameworks.models import Competency, Framework
 from ..users.models import Cadre
 from ..versioning import Publishable, Versioned
-from .spec import CompetencyRule, CurriculumKind, InstrumentType
+from .spec import QUESTIONS_PER_PAGE, CompetencyRule, CurriculumKind, InstrumentType, ReviewPolicy
 
 
 def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> sa.Table:
@@ -119,6 +119,11 @@ class Instrument(Positioned, DraftTitled, Described, db.Model):
     all_critical: Mapped[bool] = mapped_column(default=True)
     pass_mark_percent: Mapped[int | None]
     attempts: Mapped[int | None]
+    time_limit_minutes: Mapped[int | None]
+    questions_per_page: Mapped[int] = mapped_column(default=QUESTIONS_PER_PAGE)
+    review: Mapped[ReviewPolicy] = mapped_column(
+        enum_column(ReviewPolicy), default=ReviewPolicy.SCORE
+    )
 
     curriculum: Mapped[Curriculum] = relationship(back_populates="instruments")
     module: Mapped[Module | None] = relationship()

@@ -5,16 +5,26 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..frameworks.reader import Reader
-from .spec import CaseTypeSpec, InstrumentSpec, InstrumentType, ItemSpec, OptionSpec, QuestionSpec
+from .spec import (
+    QUESTIONS_PER_PAGE,
+    CaseTypeSpec,
+    InstrumentSpec,
+    InstrumentType,
+    ItemSpec,
+    OptionSpec,
+    QuestionSpec,
+    ReviewPolicy,
+)
 
 # The fields of an instrument, and those that belong to one type of instrument only.
-PARTS = ("pass_rule", "items", "pass_mark_percent", "attempts", "questions", "case_types")
+TEST_FIELDS = ("pass_mark_percent", "attempts", "time_limit_minutes", "questions_per_page")
+PARTS = ("pass_rule", "items", *TEST_FIELDS, "review", "questions", "case_types")
 FIELDS = {"code", "type", "title", "description", "module", "competencies", "second_assessor"}
 ALLOWED = {
     None: set(),
     InstrumentType.DOPS: {"pass_rule", "items"},
     InstrumentType.OSCE: {"pass_rule", "items"},
-    InstrumentType.KNOWLEDGE_TEST: {"pass_mark_percent", "attempts", "questions"},
+    InstrumentType.KNOWLEDGE_TEST: {*TEST_FIELDS, "review", "questions"},
     InstrumentType.LOGBOOK: {"case_types"},
 }
 
@@ -86,6 +96,21 @@ def _read_test(r: Reader, data: dict, path: str, spec: InstrumentSpec) -> None:
     spec.pass_mark_percent = r.number(data, "pass_mark_percent", path, minimum=1, maximum=100)
     spec.attempts = r.number(
         data, "attempts", path, minimum=1, maximum=20, required=False, default=1
+    )
+    spec.time_limit_minutes = r.number(
+        data, "time_limit_minutes", path, minimum=1, maximum=600, required=False
+    )
+    spec.questions_per_page = r.number(
+        data,
+        "questions_per_page",
+        path,
+        minimum=1,
+        maximum=50,
+        required=False,
+        default=QUESTIONS_PER_PAGE,
+    )
+    spec.review = r.choice(
+        data, "review", path, ReviewPolicy, required=False, default=ReviewPolicy.SCORE
     )
     for qpath, question in r.items(data, "questions", path):
         question = r.mapping(question, qpath)

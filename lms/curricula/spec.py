@@ -41,6 +41,26 @@ class InstrumentType(LabelledEnum):
         return "questions" if self is InstrumentType.KNOWLEDGE_TEST else "case-types"
 
 
+class ReviewPolicy(LabelledEnum):
+    """What a trainee sees of a knowledge test attempt once it is handed in."""
+
+    NONE = "none", _l("Whether the attempt passed, nothing more")
+    SCORE = "score", _l("The score")
+    MISTAKES = (
+        "mistakes",
+        _l(
+            "The score and the questions answered wrongly; the right answers once the test is "
+            "passed or no attempt is left"
+        ),
+    )
+    ANSWERS = "answers", _l("The score, the questions answered wrongly and the right answers")
+
+
+# A page of a test on a phone: few enough questions to load fast on a slow network, enough
+# that a page load (and the save it brings) does not come after every tap.
+QUESTIONS_PER_PAGE = 5
+
+
 @dataclass
 class OutcomeSpec:
     text: Text
@@ -100,6 +120,9 @@ class InstrumentSpec:
     questions: list[QuestionSpec] = field(default_factory=list)
     pass_mark_percent: int | None = None
     attempts: int | None = None
+    time_limit_minutes: int | None = None  # None: untimed
+    questions_per_page: int = QUESTIONS_PER_PAGE
+    review: ReviewPolicy = ReviewPolicy.SCORE
     # Logbooks.
     case_types: list[CaseTypeSpec] = field(default_factory=list)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..frameworks.files import header_data, text_data
-from .spec import CurriculumSpec, InstrumentType
+from .spec import QUESTIONS_PER_PAGE, CurriculumSpec, InstrumentType, ReviewPolicy
 
 
 def curriculum_to_data(spec: CurriculumSpec) -> dict:
@@ -68,6 +68,13 @@ def curriculum_to_data(spec: CurriculumSpec) -> dict:
         elif i.type is InstrumentType.KNOWLEDGE_TEST:
             item["pass_mark_percent"] = i.pass_mark_percent
             item["attempts"] = i.attempts
+            # Written only when set, so that files written before these existed keep their hash.
+            if i.time_limit_minutes:
+                item["time_limit_minutes"] = i.time_limit_minutes
+            if i.questions_per_page != QUESTIONS_PER_PAGE:
+                item["questions_per_page"] = i.questions_per_page
+            if i.review != ReviewPolicy.SCORE:
+                item["review"] = i.review.value
             item["questions"] = [
                 {
                     "text": text_data(q.text),

@@ -149,18 +149,17 @@ def test_trainee_takes_the_online_test_once_per_attempt(client, login, enrolled)
     question = kt.questions[0]
     right = next(o for o in question.options if o.correct)
     assert f'name="q{question.id}"' in html
-    asked = client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id})
+    answer = {"attempt": attempt.id, f"q{question.id}": right.id, "action": "finish"}
+    asked = client.post(url, data=answer)
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Hand in your answers?" in page
     assert f'name="q{question.id}" value="{right.id}"' in page and 'name="confirmed"' in page
     db.session.refresh(attempt)
     assert attempt.submitted_at is None  # asked first, nothing marked
-    client.post(url, data={"attempt": attempt.id, f"q{question.id}": right.id, "confirmed": "1"})
+    client.post(url, data={**answer, "confirmed": "1"})
     db.session.refresh(attempt)
     assert attempt.passed and attempt.score_percent == 100.0
-    again = client.post(
-        url, data={"attempt": attempt.id, f"q{question.id}": right.id}, follow_redirects=True
-    )
+    again = client.post(url, data=answer, follow_redirects=True)
     assert "already submitted" in again.get_data(as_text=True)
 
 
@@ -192,7 +191,9 @@ def test_progress_page_in_khmer_with_a_chart(client, login, enrolled):
     _enrolment, trainee, _instruments = enrolled
     login(trainee)
     html = client.get("/my/progress").get_data(as_text=True)
-    assert "<svg" in html and km("My progress") in html
+    # Bars named in Khmer (the domain's title, not its code), counted in Khmer digits.
+    assert "<progress" in html and km("My progress") in html and "ដែនទីមួយ" in html
+    assert km("%(n)s of %(total)s", n="០", total="២") in html
 
 
 QUERY_COUNTS: dict[str, set[int]] = {}
@@ -359,7 +360,7 @@ def test_the_second_assessor_is_offered_to_verify(client, login, enrolled, instr
 
 def test_handing_in_with_questions_unanswered_says_how_many(client, login, enrolled):
     url, _kt, attempt = _started_test(client, login, enrolled)
-    page = client.post(url, data={"attempt": attempt.id}).get_data(as_text=True)
+    page = client.post(url, data={"attempt": attempt.id, "action": "finish"}).get_data(as_text=True)
     assert "1 of 1 questions have no answer: they count as wrong." in page
 
 

@@ -42,6 +42,9 @@ def instrument_row(
         all_critical=spec.all_critical,
         pass_mark_percent=spec.pass_mark_percent,
         attempts=spec.attempts,
+        time_limit_minutes=spec.time_limit_minutes,
+        questions_per_page=spec.questions_per_page,
+        review=spec.review,
         competencies=pick(spec.competencies),
     )
     instrument.items = [
@@ -97,5 +100,8 @@ def instrument_spec(instrument: Instrument, module_codes: dict[int, str]) -> Ins
         ],
         pass_mark_percent=i.pass_mark_percent,
         attempts=i.attempts,
+        time_limit_minutes=i.time_limit_minutes,
+        questions_per_page=i.questions_per_page,
+        review=i.review,
         case_types=[CaseTypeSpec(c.code, text_of(c, "title"), c.min_count) for c in i.case_types],
     )
