@@ -182,6 +182,12 @@ def test_the_holder_reads_how_it_renews_without_the_officers_actions(
     html = _page(client, issued)
     assert "Completed: the renewal can be issued." in html and "Issue the renewal" not in html
     assert "/revoke" not in html
+    issued.expires_on = clock.days(30)
+    db.session.commit()
+    client.set_cookie("lang", "km")
+    mine = client.get("/my/certificates").get_data(as_text=True)
+    assert km("Expires in %(n)s days.", n="៣០") in mine  # and where it says how it renews
+    assert f'href="/certificates/{issued.id}#renewal">{km("How it is renewed")}</a>' in mine
 
 
 def test_the_page_takes_a_fixed_number_of_queries(
