@@ -20,7 +20,7 @@ from ..training import services as training
 from ..training.models import Enrolment
 from . import services
 from .forms import ReissueForm, RevokeForm
-from .models import Certificate, RevocationReason
+from .models import Certificate, IssueKind, RevocationReason
 
 bp = Blueprint("certificates", __name__)
 officers = roles_required(Role.OFFICER, Role.ADMIN)
@@ -126,6 +126,8 @@ def cohort_eligibility(cohort_id: int):
 
 def _issued(pair) -> str:
     certificate, created = pair
+    if created and certificate.kind == IssueKind.RENEWAL:  # a completed refresher
+        return _("Certificate %(serial)s renews the earlier one.", serial=certificate.serial)
     if created:
         return _("Certificate %(serial)s was issued.", serial=certificate.serial)
     return _("This enrolment already has certificate %(serial)s.", serial=certificate.serial)

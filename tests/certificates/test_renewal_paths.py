@@ -164,9 +164,11 @@ def test_the_page_offers_issuing_the_renewal_from_a_completed_refresher(
     assert f"Renew certificate {issued.serial}" in text and 'name="confirmed"' in text
     assert db.session.query(Certificate).count() == 1
     client.set_cookie("lang", "km")
-    response = client.post(action, data={"confirmed": "1"})
+    response = client.post(action, data={"confirmed": "1"}, follow_redirects=True)
     renewed = db.session.query(Certificate).filter(Certificate.id != issued.id).one()
-    assert response.headers["Location"].endswith(f"/certificates/{renewed.id}")
+    assert response.request.path == f"/certificates/{renewed.id}"
+    message = km("Certificate %(serial)s renews the earlier one.", serial=renewed.serial)
+    assert message in response.get_data(as_text=True)
     assert renewed.supersedes_id == issued.id and renewed.kind == IssueKind.RENEWAL
     assert km(
         "This certificate was replaced by a newer one: it is the newer one that is renewed."
