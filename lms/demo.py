@@ -1,6 +1,7 @@
 """The demo dataset: places, one account per role with a known password, the shipped
-curricula, a running cohort, a finished cohort whose trainees passed (two of them certified)
-and the quality demo.
+curricula, a running cohort, a finished cohort whose trainees passed (two of them certified),
+certificates coming up for renewal (one on a refresher, two on CPD credits) and the quality
+demo.
 
 Each domain loads its own part (`lms/<domain>/demo.py`); this module runs them in order.
 """
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from .assessments import demo as assessments_demo
 from .certificates import demo as certificates_demo
+from .certificates import demo_renewals
 from .curricula import demo as curricula_demo
 from .database import utcnow
 from .extensions import db
@@ -61,4 +63,5 @@ def load() -> None:
     assessments_demo.load(now, finished)
     training_demo.close(now)
     certificates_demo.load(now, finished, graduates[:CERTIFIED])
+    demo_renewals.load(now)
     quality_demo.load(now)

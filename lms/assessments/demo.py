@@ -20,7 +20,8 @@ ASSESSOR, VERIFIER = "instructor", "instructor2"
 
 def load(now, cohort_code: str) -> None:
     """Record passing evidence for each trainee of the cohort `cohort_code`, ten days after it
-    started; nothing when there is no such cohort (the caller commits)."""
+    started (on its last day, when it is shorter); nothing when there is no such cohort (the
+    caller commits)."""
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.code == cohort_code))
     if cohort is None:
         return
@@ -39,7 +40,7 @@ def _pass_everything(now, cohort: Cohort, enrolment: Enrolment, assessor, verifi
     curriculum = cohort.curriculum
     levels = [lv.value for lv in curriculum.framework.levels]
     start = cohort.start_date
-    assessed_on = start + timedelta(days=10)
+    assessed_on = min(start + timedelta(days=10), cohort.end_date)  # within a short course
     trainee = enrolment.trainee
     for instrument in curriculum.instruments:
         if instrument.type in (InstrumentType.DOPS, InstrumentType.OSCE):

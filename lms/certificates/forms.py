@@ -75,7 +75,14 @@ class SettingsForm(Form):
     )
     issuing_body_km = StringField(_l("Issuing body in Khmer"), validators=[DataRequired()])
     issuing_body_en = StringField(_l("Issuing body in English"), validators=[DataRequired()])
-    signatory_name_km = StringField(_l("Signatory's name in Khmer"), validators=[Optional()])
+    signatory_name_km = StringField(
+        _l("Signatory's name in Khmer"),
+        validators=[Optional()],
+        description=_l(
+            "Printed under the signature line, in both scripts. Left empty, certificates carry "
+            "the title only."
+        ),
+    )
     signatory_name_en = StringField(_l("Signatory's name in English"), validators=[Optional()])
     signatory_title_km = StringField(_l("Signatory's title in Khmer"), validators=[DataRequired()])
     signatory_title_en = StringField(

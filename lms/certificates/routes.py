@@ -20,7 +20,7 @@ from ..training import services as training
 from ..training.models import Enrolment
 from . import services
 from .forms import ReissueForm, RevokeForm
-from .models import Certificate, RevocationReason
+from .models import Certificate, IssueKind, RevocationReason
 
 bp = Blueprint("certificates", __name__)
 officers = roles_required(Role.OFFICER, Role.ADMIN)
@@ -76,6 +76,25 @@ def _issue_consequence() -> str:
     )
 
 
+def _issue_question(enrolment: Enrolment, back: str) -> Confirmation:
+    """Issuing one: a completed refresher renews the certificate it names, and says so."""
+    name = localised(enrolment.trainee, "full_name")
+    renews = services.renewal_target(enrolment)
+    if renews is None:
+        question = _("Issue a certificate to %(name)s?", name=name)
+        return Confirmation(question, _issue_consequence(), _("Issue"), back)
+    return Confirmation(
+        _("Renew certificate %(serial)s of %(name)s?", serial=renews.serial, name=name),
+        _(
+            "Completing the refresher renews it: a new certificate with a new serial number and "
+            "new dates replaces %(serial)s, whose verification page then says so.",
+            serial=renews.serial,
+        ),
+        _("Renew"),
+        back,
+    )
+
+
 def _base_url() -> str:
     return current_app.config["LMS_BASE_URL"]
 
@@ -107,6 +126,8 @@ def cohort_eligibility(cohort_id: int):
 
 def _issued(pair) -> str:
     certificate, created = pair
+    if created and certificate.kind == IssueKind.RENEWAL:  # a completed refresher
+        return _("Certificate %(serial)s renews the earlier one.", serial=certificate.serial)
     if created:
         return _("Certificate %(serial)s was issued.", serial=certificate.serial)
     return _("This enrolment already has certificate %(serial)s.", serial=certificate.serial)
@@ -119,13 +140,9 @@ def _issued(pair) -> str:
 def issue_one(cohort_id: int, enrolment_id: int):
     enrolment = web.child_or_404(Enrolment, enrolment_id, cohort_id=cohort_id)
     back = url_for("certificates.cohort_eligibility", cohort_id=cohort_id)
-    name = localised(enrolment.trainee, "full_name")
-    question = _("Issue a certificate to %(name)s?", name=name)
     # Ask only someone who can be given a certificate; for the others the act says why not.
-    ask = not confirmed() and services.check_eligibility(enrolment, utcnow()).ok
-    asked = ask and ask_first(Confirmation(question, _issue_consequence(), _("Issue"), back))
-    if asked:
-        return asked
+    if not confirmed() and services.check_eligibility(enrolment, utcnow()).ok:
+        return ask_first(_issue_question(enrolment, back))
     return web.act(
         lambda: services.issue(
             current_user, enrolment, utcnow(), storage.area("certificates"), _base_url()
@@ -187,7 +204,8 @@ def show_certificate(certificate_id: int):
         reissue_form=ReissueForm(prefix="reissue"),
         successor=services.successor(certificate),
         review=services.open_review(certificate) if officer else None,
-        cpd=services.cpd_renewal(certificate, now) if officer and certificate.is_current else None,
+        renewal=services.renewal_of(certificate, now),
+        renew_months=services.RENEWAL_OPENS_MONTHS,
         verify_url=f"{_base_url()}/verify/{certificate.verification_code}",
     )
 
@@ -196,6 +214,20 @@ def show_certificate(certificate_id: int):
 @officers
 def renew_on_cpd(certificate_id: int):
     certificate = _viewable(certificate_id)
+    # Ask only when it can be renewed; otherwise the act says why not.
+    if not confirmed() and services.renewal_of(certificate, utcnow()).cpd_ready:
+        return ask_first(
+            Confirmation(
+                _("Renew certificate %(serial)s on CPD credits?", serial=certificate.serial),
+                _(
+                    "A new certificate with a new serial number and new dates replaces this "
+                    "one, whose verification page then says so. The credits it was renewed on "
+                    "count towards no later renewal."
+                ),
+                _("Renew"),
+                url_for("certificates.show_certificate", certificate_id=certificate_id),
+            )
+        )
     return web.act(
         lambda: services.renew_on_cpd(
             current_user, certificate, utcnow(), storage.area("certificates"), _base_url()

@@ -5,7 +5,9 @@ Issuing, renewal, the corrected re-issue and the national generator build a
 in `Certificate.snapshot` with the flat keys certificates have always had: version 1 only adds
 `version`, so a snapshot stored before there were versions (no `version` key) loads as it is;
 version 2 adds `by_panel`, the codes of the competencies a panel decided (kept only when there
-are some; older snapshots load with none).
+are some; older snapshots load with none); version 3 adds `licence_council_km` and
+`licence_council_en`, the council that gave the holder's licence number (kept only when there
+is one; older snapshots print the number without it).
 
 Item access (`snapshot["holder_en"]`, `{**snapshot}`) gives the stored form of a value (dates as
 ISO text), for code that read the snapshot as the dict it used to be.
@@ -19,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 Competency = tuple[str, str, str]  # code, title in Khmer, title in English
 
@@ -33,7 +35,11 @@ HOLDER_FIELDS = (
     "cadre_km",
     "cadre_en",
     "licence",
+    "licence_council_km",
+    "licence_council_en",
 )
+# Kept in the stored form only when not empty (older snapshots have no such keys).
+_ONLY_WHEN_GIVEN = ("by_panel", "licence_council_km", "licence_council_en")
 
 # Texts read as empty when a stored snapshot lacks them.
 _TEXTS = (
@@ -83,17 +89,20 @@ class CertificateSnapshot:
     renewed_by_refresher: str | None = None  # the refresher curriculum's code
     renewed_by_cpd_credits: float | None = None  # the credits it was renewed on
     by_panel: tuple[str, ...] = ()  # codes of the competencies decided by a panel, not the rule
+    licence_council_km: str = ""  # the council that gave the licence number
+    licence_council_en: str = ""
     version: int = SNAPSHOT_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: JSON-ready values, in the order certificates have always had
-        them; a renewal's cause only when it is one."""
+        them; a renewal's cause, the panel's competencies and the licence's council only when
+        there are some."""
         stored: dict[str, Any] = {"version": self.version}
         for item in fields(self):
             value = getattr(self, item.name)
             if item.name == "version" or (item.name in _RENEWED_BY and value is None):
                 continue
-            if item.name == "by_panel" and not value:
+            if item.name in _ONLY_WHEN_GIVEN and not value:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()

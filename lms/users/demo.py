@@ -107,6 +107,18 @@ GRADUATES = (
 )
 
 
+# Licence numbers the professional councils gave demo trainees (their council follows the cadre);
+# certificates print them.
+LICENCES = {
+    "sok.channary": "CMWC-04127",
+    "chea.sophal": "CCN-08815",
+    "nhem.dalin": "CMWC-05230",
+    "meas.sokha": "CMWC-02214",
+    "tep.rathana": "CCN-03391",
+    "ros.vibol": "CCN-03512",
+}
+
+
 def graduate_usernames() -> list[str]:
     """The login names of the finished cohort's trainees, in the order they enrolled."""
     return [graduate[0] for graduate in GRADUATES]
@@ -119,6 +131,7 @@ def add_accounts(rows, now) -> None:
     for username, password, roles, fkm, gkm, fen, gen, sex, cadre_code, facility_code in rows:
         data = services.UserData(username, fkm, gkm, fen, gen, sex, roles=set(roles))
         data.cadre_id, data.facility_id = cadre.get(cadre_code), facility[facility_code]
+        data.licence_number = LICENCES.get(username)
         services.create_user(None, data, now, password=password)
 
 

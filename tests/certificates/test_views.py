@@ -269,6 +269,7 @@ def test_certificate_page_renews_on_cpd_credits(
 ):
     today = utcnow().date()
     issued.issued_on = today - timedelta(days=400)
+    issued.expires_on = today + timedelta(days=100)  # renewal opens six months before expiry
     curriculum.renewal_cpd_credits = 10
     trainee = issued.holder
     _complete_other_course(tmp_path, instructor, trainee, "CPD-A", 6, today - timedelta(days=30))
@@ -288,7 +289,10 @@ def test_certificate_page_renews_on_cpd_credits(
     client.set_cookie("lang", "km")
     html = client.get(f"/certificates/{issued.id}").get_data(as_text=True)
     assert km("Renewal on CPD credits") in html and km("Renew on CPD credits") in html
-    response = client.post(f"/certificates/{issued.id}/renew")
+    asked = client.post(f"/certificates/{issued.id}/renew")  # it asks once
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.get_data(as_text=True)
+    assert db.session.query(Certificate).count() == 1
+    response = client.post(f"/certificates/{issued.id}/renew", data={"confirmed": "1"})
     new = db.session.query(Certificate).filter(Certificate.id != issued.id).one()
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")
     assert new.supersedes_id == issued.id and new.expires_on > date.today()

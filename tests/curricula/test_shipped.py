@@ -16,7 +16,7 @@ from lms.frameworks.spec import Status
 def test_shipped_files_validate(runner):
     result = runner.invoke(args=["curricula", "validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok ") == len(list(CURRICULA.glob("*.yaml"))) == 6
+    assert result.output.count("ok ") == len(list(CURRICULA.glob("*.yaml"))) == 7
 
 
 def test_shipped_files_import_published_complete_and_bilingual(runner):
@@ -36,7 +36,7 @@ def test_shipped_files_import_published_complete_and_bilingual(runner):
         assert spec.title.km and spec.title.en
         assert frameworks.read_framework(curriculum.framework).missing_khmer() == []
     again = runner.invoke(args=["curricula", "import"])
-    assert again.output.count("unchanged") == 6
+    assert again.output.count("unchanged") == 7
 
 
 def test_basic_emonc_covers_the_seven_signal_functions():
@@ -46,10 +46,21 @@ def test_basic_emonc_covers_the_seven_signal_functions():
     assert any(i["type"] == "knowledge_test" for i in doc["instruments"])
 
 
+def test_the_shipped_curricula_show_both_ways_of_renewal(runner):
+    """Basic EmONC is renewed by its refresher, IPC basics on CPD credits (the demo renews
+    both)."""
+    assert runner.invoke(args=["curricula", "import"]).exit_code == 0
+    bemonc, ipc = curricula.find_curriculum("BEMONC", 1), curricula.find_curriculum("IPC-BASIC", 1)
+    refresher = curricula.find_curriculum(bemonc.renewed_by, 1)
+    assert refresher.kind.value == "refresher" and refresher.framework_id == bemonc.framework_id
+    assert bemonc.validity_months and not bemonc.renewal_cpd_credits
+    assert ipc.validity_months and ipc.renewal_cpd_credits == 6 and not ipc.renewed_by
+
+
 def test_validate_and_import_take_folders(runner, tmp_path):
     result = runner.invoke(args=["curricula", "validate", str(ROOT / "curricula") + "/"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok ") == 6
+    assert result.output.count("ok ") == 7
     for path in CURRICULA.glob("*.yaml"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
     (tmp_path / "notes.txt").write_text("not a data file")

@@ -7,6 +7,7 @@
 - `rendering`: the PDF's plain context, rendering and storing, the stored bytes;
 - `issuing`: issuing one enrolment's certificate, or a whole cohort's;
 - `renewal`: renewal on a refresher or on CPD credits;
+- `renewal_paths`: how one certificate renews, and what stands in the way today;
 - `corrections`: revocation and the corrected re-issue;
 - `registry`: the officers' search, a holder's certificates, successors, who sees one;
 - `verification`: public look-ups and what anyone may know.
@@ -48,7 +49,15 @@ from .registry import (
     successor,
 )
 from .rendering import FailedCheck, Renderer, archival_pdf, download_pdf, pdf_context, stored_pdf
-from .renewal import CpdRenewal, cpd_renewal, renew_on_cpd, renewal_target
+from .renewal import (
+    RENEWAL_OPENS_MONTHS,
+    CpdRenewal,
+    cpd_renewal,
+    cpd_renewal_opens_on,
+    renew_on_cpd,
+    renewal_target,
+)
+from .renewal_paths import RefresherPlace, Renewal, renewal_of
 from .review import (
     close_review,
     open_review,
@@ -78,6 +87,9 @@ __all__ = [
     "CohortCertificates",
     "CohortRow",
     "CpdRenewal",
+    "RENEWAL_OPENS_MONTHS",
+    "RefresherPlace",
+    "Renewal",
     "Eligibility",
     "HeldCertificate",
     "NotEligible",
@@ -97,6 +109,7 @@ __all__ = [
     "cohort_certificates",
     "cohort_eligibility",
     "cpd_renewal",
+    "cpd_renewal_opens_on",
     "expiry_date",
     "general_settings",
     "holder_certificates",
@@ -111,6 +124,7 @@ __all__ = [
     "registry_query",
     "reissue_corrected",
     "renew_on_cpd",
+    "renewal_of",
     "renewal_target",
     "revoke",
     "save_settings",

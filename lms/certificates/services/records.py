@@ -13,7 +13,7 @@ from ...database import acquire_lock
 from ...errors import DomainError
 from ...extensions import db
 from ...training.models import Enrolment
-from ...users.models import Cadre
+from ...users.models import Cadre, Council
 from ..models import Certificate, IssueKind, SerialCounter
 from ..snapshot import CertificateSnapshot
 from .settings import settings_for
@@ -76,6 +76,12 @@ def snapshot_of(
     no competencies; a correction keeps those it certified)."""
     holder, curriculum = enrolment.trainee, enrolment.cohort.curriculum
     cadre = db.session.get(Cadre, holder.cadre_id) if holder.cadre_id else None
+    # A licence number is printed with the council that gave it (a number needs its council).
+    council = (
+        db.session.get(Council, holder.council_id)
+        if holder.licence_number and holder.council_id
+        else None
+    )
     achieved = (
         tuple(
             (c.code, c.title_km or "", c.title_en)
@@ -92,7 +98,9 @@ def snapshot_of(
         family_name_km=holder.family_name_km,
         cadre_km=cadre.name_km if cadre else "",
         cadre_en=cadre.name_en if cadre else "",
-        licence=holder.licence_number or "",
+        licence=holder.licence_number if council else "",
+        licence_council_km=council.name_km if council else "",
+        licence_council_en=council.name_en if council else "",
         curriculum_code=curriculum.code,
         curriculum_version=curriculum.version,
         curriculum_km=curriculum.title_km or "",

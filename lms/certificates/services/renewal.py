@@ -1,25 +1,26 @@
 """Renewing a certificate: on completing the refresher its curriculum names, or on the CPD
 credits earned since it was issued. A renewal has a new serial and new dates and replaces the
-earlier certificate."""
+earlier certificate. A renewal on CPD credits opens `RENEWAL_OPENS_MONTHS` before the
+certificate expires; completing the refresher renews it whenever it is completed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from ...assessments import progress
 from ...curricula.models import Curriculum
 from ...errors import DomainError
 from ...extensions import db
-from ...i18n import local_date
+from ...i18n import format_date, format_number, local_date
 from ...training.models import Enrolment
 from ..models import Certificate, IssueKind
 from .records import (
+    add_months,
     expiry_date,
     lock_current,
     new_certificate,
@@ -28,6 +29,8 @@ from .records import (
     supersede,
 )
 from .rendering import Renderer
+
+RENEWAL_OPENS_MONTHS = 6  # a renewal on CPD credits can be made from this long before expiry
 
 
 def renewal_target(enrolment: Enrolment) -> Certificate | None:
@@ -108,6 +111,19 @@ class CpdRenewal:
     def ok(self) -> bool:
         return self.earned >= self.required
 
+    @property
+    def short(self) -> float:
+        """The credits still missing (0 when there are enough)."""
+        return max(self.required - self.earned, 0)
+
+
+def cpd_renewal_opens_on(certificate: Certificate) -> date | None:
+    """The first day the certificate can be renewed on CPD credits (None: it does not
+    expire, so it needs no renewal)."""
+    if certificate.expires_on is None:
+        return None
+    return add_months(certificate.expires_on, -RENEWAL_OPENS_MONTHS)
+
 
 def cpd_renewal(certificate: Certificate, now: datetime) -> CpdRenewal | None:
     """None unless the certificate's curriculum is renewed on CPD credits. Credits count from
@@ -131,18 +147,29 @@ def renew_on_cpd(
     actor, certificate: Certificate, now: datetime, folder: Path, base_url: str
 ) -> Certificate:
     """Renew a current certificate whose holder has earned the CPD credits its curriculum
-    asks for since it was issued."""
+    asks for since it was issued, once its renewal has opened (`cpd_renewal_opens_on`)."""
     lock_current(certificate, _l("Only a current certificate can be renewed."))
     check = cpd_renewal(certificate, now)
     if check is None:
         raise DomainError(_l("This curriculum's certificates are not renewed on CPD credits."))
+    opens_on = cpd_renewal_opens_on(certificate)
+    if opens_on is None:
+        raise DomainError(_l("This certificate does not expire: it needs no renewal."))
+    if local_date(now) < opens_on:
+        raise DomainError(
+            _l(
+                "Renewal opens on %(day)s, %(months)s months before the certificate expires.",
+                day=format_date(opens_on),
+                months=format_number(RENEWAL_OPENS_MONTHS),
+            )
+        )
     if not check.ok:
         raise DomainError(
             _l(
                 "Not enough CPD credits since this certificate was issued: %(earned)s of "
                 "%(required)s.",
-                earned=format_decimal(check.earned),
-                required=format_decimal(check.required),
+                earned=format_number(check.earned),
+                required=format_number(check.required),
             )
         )
     return renew(
