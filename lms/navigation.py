@@ -109,6 +109,7 @@ class Todo:
     today: bool = False  # `when` is today in Cambodia
     place: str | None = None
     facts: tuple[Fact, ...] = ()
+    children: tuple[Todo, ...] = ()  # the parts of a long item, unfolded on the page
 
     @property
     def url_values(self) -> dict:

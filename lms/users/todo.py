@@ -18,13 +18,14 @@ from .models import User
 MOST = 5  # accounts of one kind listed; past that, one more item leads to the list of users
 
 
-def _person(code: str, title, user_id: int, names, facts=()) -> Todo:
+def _person(code: str, title, user_id: int, names, count=None, facts=()) -> Todo:
     fkm, gkm, fen, gen = names
     return Todo(
         code,
         title,
         "users.show_user",
         (("user_id", user_id),),
+        count=count,
         subject_km=f"{fkm} {gkm}",
         subject_en=f"{fen} {gen}",
         facts=facts,
@@ -35,18 +36,22 @@ NAMES = (User.family_name_km, User.given_name_km, User.family_name_en, User.give
 
 
 def admin(user: User, now: datetime) -> list[Todo]:
-    """Active accounts whose logins wait (a delay is running on one of their counts), and
-    active accounts whose temporary password expired unchanged (two queries)."""
+    """Active accounts whose logins wait (a delay is running on one of their counts), with
+    their failed attempts, and active accounts whose temporary password expired unchanged
+    (two queries)."""
     delayed = db.session.execute(
-        sa.select(User.id, *NAMES)
+        sa.select(User.id, *NAMES, sa.func.max(LoginThrottle.failures))
         .join(LoginThrottle, LoginThrottle.user_id == User.id)
-        .where(User.active.is_(True), LoginThrottle.next_at > now)
+        .where(User.active.is_(True))
         .group_by(User.id, *NAMES)
+        .having(sa.func.max(LoginThrottle.next_at) > now)
         .order_by(sa.func.max(LoginThrottle.next_at).desc(), User.id)
         .limit(MOST + 1)
     ).all()
     found = [
-        _person("login_delayed", _l("Login delayed after failed attempts"), row[0], row[1:])
+        _person(
+            "login_delayed", _l("Failed logins: the account must wait"), row[0], row[1:5], row[5]
+        )
         for row in delayed[:MOST]
     ]
     expired = db.session.execute(
@@ -65,7 +70,7 @@ def admin(user: User, now: datetime) -> list[Todo]:
             _l("Temporary password expired unused: give a new one"),
             row[0],
             row[1:5],
-            (Fact(_l("Expired on %(value)s"), local_date(row[5])),),
+            facts=(Fact(_l("Expired on %(value)s"), local_date(row[5])),),
         )
         for row in expired[:MOST]
     ]

@@ -4,6 +4,8 @@ as `progress` decides it; and a fixed number of queries whatever the data."""
 
 from __future__ import annotations
 
+import copy
+
 import sqlalchemy as sa
 
 from lms.assessments import online_tests, progress, todo
@@ -229,3 +231,27 @@ def test_assessment_lists_take_a_fixed_number_of_queries(
         counts.append(q.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 20, counts
+
+
+def test_a_cohort_with_many_stations_folds_into_one_item(make_cohort, instructor, tmp_path):
+    data = samples.curriculum(code="TST-OSCE")
+    station = data["instruments"][0]
+    stations = [dict(copy.deepcopy(station), code=f"OSCE-{n}") for n in range(1, 6)]
+    data["instruments"] = stations + data["instruments"][1:]  # the test and logbook stay
+    import_paths(None, [samples.write(tmp_path, "osce.yaml", data)], utcnow())
+    db.session.commit()
+    cohort = make_cohort(status=CohortStatus.RUNNING)
+    cohort.curriculum_id = find_curriculum("TST-OSCE", 1).id
+    db.session.flush()
+    db.session.expire(cohort)
+    first, second = (training.enrol(instructor, cohort, factories.user(), utcnow()) for _ in "12")
+    osce = {i.code: i for i in cohort.curriculum.instruments}["OSCE-1"]
+    _checklist(instructor, first, osce)
+    db.session.commit()
+    [item] = todo.instructor(instructor, utcnow())
+    assert (item.code, item.count, item.facts[0].value) == ("to_assess_in_cohort", 2, 5)
+    assert [(c.code, c.count, c.subject_en) for c in item.children] == [
+        ("to_assess", 1, "Station"),
+        *[("to_assess", 2, "Station")] * 4,
+    ]
+    assert dict(item.children[0].args) == {"enrolment_id": second.id, "instrument_id": osce.id}

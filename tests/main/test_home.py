@@ -132,7 +132,7 @@ def test_the_administrator_sees_accounts_to_help(client, login_as, lang):
         throttle.reserve(held, "10.0.0.7", utcnow(), throttle.Policy())
     db.session.commit()
     html = _home(client, lang)
-    assert _text("Login delayed after failed attempts", lang) in html
+    assert _text("Failed logins: the account must wait", lang) in html
     assert f'href="/users/{held.id}"' in html
     assert ("សុខ" if lang == "km" else "PROK Nita") in html
     assert _text("Administration", lang) in html

@@ -54,6 +54,7 @@ def test_accounts_an_administrator_must_see_to(app):
         ("temporary_password_expired", expired.id),
     ]
     assert items[0].endpoint == "users.show_user" and items[0].subject_en == held.full_name_en
+    assert items[0].count == throttle.Policy().pair  # the failed attempts
     assert items[1].facts[0].value == local_date(expired.password_expires_at)
     assert todo.admin(admin, now + timedelta(hours=2))[0].code != "login_delayed"  # it has run out
 
