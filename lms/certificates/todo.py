@@ -30,6 +30,7 @@ from .services.review import reviews_waiting_count
 # Cohorts closed longer ago than this are left to their pages: the officer's list stays quick
 # at national scale (most of their trainees are certified or will never be).
 RECENT_DAYS = 365
+MOST = 10  # cohorts listed; past that, one item leads to the list of cohorts
 
 
 def trainee(user: User, now: datetime) -> list[Todo]:
@@ -109,6 +110,7 @@ def eligible_not_issued(now: datetime) -> list[tuple[Cohort, int]]:
 def officer(user: User, now: datetime) -> list[Todo]:
     """Cohorts with trainees to certify, certificates under review, and certificates
     expiring within the registry's window (a fixed number of queries)."""
+    cohorts = eligible_not_issued(now)
     found = [
         Todo(
             "eligible_not_issued",
@@ -118,8 +120,10 @@ def officer(user: User, now: datetime) -> list[Todo]:
             count=n,
             **both(cohort.title_km, cohort.title_en),
         )
-        for cohort, n in eligible_not_issued(now)
+        for cohort, n in cohorts[:MOST]
     ]
+    if len(cohorts) > MOST:
+        found.append(Todo("more_cohorts", _l("More cohorts"), "training.list_cohorts"))
     reviews = reviews_waiting_count()
     if reviews:
         found.append(

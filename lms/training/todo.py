@@ -28,6 +28,7 @@ from .models import (
 )
 
 SESSIONS_READ = 20  # today's and later sessions read to find the first that has not ended
+MOST = 10  # cohorts listed for an administrator; past that, one item leads to the list
 CLOSED = CohortStatus.CLOSED
 
 
@@ -183,9 +184,10 @@ def admin(user: User, now: datetime) -> list[Todo]:
         )
         .where(Cohort.status != CLOSED, sa.or_(teacherless, overdue))
         .order_by(Cohort.end_date, Cohort.id)
-    )
+        .limit(MOST + 1)
+    ).all()
     found = []
-    for row in rows:
+    for row in rows[:MOST]:
         subject = both(row.title_km, row.title_en)
         link = ("training.edit_cohort", (("cohort_id", row.id),))
         if row.teacherless:
@@ -197,4 +199,6 @@ def admin(user: User, now: datetime) -> list[Todo]:
             found.append(
                 Todo("cohort_to_close", _l("Cohort to close"), *link, facts=(fact,), **subject)
             )
+    if len(rows) > MOST:
+        found.append(Todo("more_cohorts", _l("More cohorts"), "training.list_cohorts"))
     return found
