@@ -8,6 +8,7 @@ from .. import web
 from ..auth.access import login_required, public
 from ..auth.roles import Role
 from ..auth.sessions import safe_next
+from ..database import utcnow
 from ..extensions import csrf
 from ..i18n import LANGUAGE_COOKIE
 from ..navigation import Link, Panel, nav_items, panels_for, register_panel
@@ -37,7 +38,11 @@ def _template_globals():
 @bp.route("/")
 @login_required
 def home():
-    return render_template("main/home.html", panels=panels_for(current_user))
+    return render_template(
+        "main/home.html",
+        sections=services.what_is_next(current_user, utcnow()),
+        panels=panels_for(current_user),
+    )
 
 
 @bp.route("/account")
