@@ -46,7 +46,7 @@ def test_import_curriculum_create_cohort_enrol(visit, language, tmp_path):
     csv.write_text("trainee\nchum.sreyleak\npich.sokunthea\n", encoding="utf-8")
     page.set_input_files("input[type=file]", str(csv))
     page.click("main form button.primary")
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     admin.check("enrolled")
     roster = admin.go(page.url.rsplit("/enrolments", 1)[0].replace(admin.base, ""))
     text = roster.inner_text("main")

@@ -26,7 +26,7 @@ def test_issue_download_verify_revoke(visit, language):
     officer.check("eligibility")
     page.click("form[action$='/issue'] button.primary")
     page.click("section.confirm form button")  # issuing asks once
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     certificates = page.locator("a[href^='/certificates/'] code")
     assert certificates.count() == 3  # two from the demo, one issued now
     page.click("a[href^='/certificates/'] >> nth=2")
@@ -59,9 +59,9 @@ def test_issue_download_verify_revoke(visit, language):
     assert page_public.locator(".badge-ok, .verdict").count() >= 1
     page.select_option("select[name=reason]", "issued_in_error")
     page.click("form[action$='/revoke'] button.danger")
-    assert page.query_selector("section.confirm")  # nothing revoked yet: it asks once
+    assert page.wait_for_selector("section.confirm")  # nothing revoked yet: it asks once
     page.click("section.confirm form button.danger")
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     page_public = public.go(verify_url.replace(officer.base, ""))
     public.check("revoked")
     verdict = page_public.inner_text("main")

@@ -44,7 +44,7 @@ def test_assess_validate_scorecard_needs(visit, language):
         following.click()
     lead.check("summary")
     page.click(f"form[action$='/assessments/{assessment}/submit'] button")
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     second = visit("quality2", language)
     second.login("assessor2")
     page = second.go("/quality/")
@@ -52,7 +52,7 @@ def test_assess_validate_scorecard_needs(visit, language):
     page = second.go(f"/quality/assessments/{assessment}")
     page.click(f"form[action$='/assessments/{assessment}/validate'] button")
     page.click("section.confirm form button")  # validating asks once
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     page.click("a[href*='/quality/facilities/']")
     second.check("scorecard")
     assert page.locator("svg.chart").count() == 1  # the trend; each domain has its own bar

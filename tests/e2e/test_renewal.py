@@ -34,7 +34,7 @@ def test_officer_renews_on_the_refresher_and_on_cpd_credits(visit, demo_data):
         renewal.locator("form button.primary").click()
         assert page.locator("section.confirm").count() == 1  # it asks once
         page.locator("section.confirm form button").first.click()
-        assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+        assert page.wait_for_selector(".flash-success"), page.inner_text("main")[:500]
         assert page.url != old  # the renewal's own page
         officer.check(f"{name}-renewed")
         page = officer.go(old.replace(officer.base, ""))

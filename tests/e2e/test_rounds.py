@@ -80,7 +80,7 @@ def test_an_examiner_assesses_three_trainees_at_one_osce_station(visit, request)
     for username in NEWCOMERS:
         page.fill("input[name=trainee]", username)
         page.click("form[action$='/enrolments'] button.primary")
-        assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+        assert page.wait_for_selector(".flash-success"), page.inner_text("main")[:500]
     count = Counter(page)
 
     # Before: today's way from a saved record to the next trainee's blank form (the record page

@@ -36,13 +36,13 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     page.click("a[href*='/attendance'] >> nth=0")
     teacher.check("attendance")
     page.click("main form button.primary")
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     page = teacher.go(cohort_url)
     page.click("a[href^='/enrolments/'] >> nth=0")
     enrolment = page.url.replace(teacher.base, "")
     teacher.check("enrolment")
     _checklist(teacher, page, "OSCE-ABX")
-    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+    assert page.wait_for_selector(".flash-success"), page.inner_text("main")[:500]
     page = teacher.go(enrolment)
     _checklist(teacher, page, "DOPS-BIRTH")
     page = teacher.go(enrolment)
@@ -50,7 +50,7 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     teacher.check("paper-test")
     page.fill("input[name=score_percent]", "85")
     page.click("main form button.primary")
-    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+    assert page.wait_for_selector(".flash-success"), page.inner_text("main")[:500]
 
     trainee = visit("learning", language)
     trainee.login("trainee")
@@ -69,13 +69,13 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
         if last:
             break
     page.click("section.confirm form button")  # handing in asks once
-    assert page.query_selector(".flash")
+    assert page.wait_for_selector(".flash")
     page = trainee.go(enrolment)
     page.click("a[href*='/logbook/']")
     trainee.check("logbook")
     page.fill("input[name=reference]", "E2E-001")
     page.click("main form button.primary")
-    assert page.query_selector(".flash-success"), page.inner_text("main")[:500]
+    assert page.wait_for_selector(".flash-success"), page.inner_text("main")[:500]
 
     second = visit("verifying", language)
     second.login("instructor2")
@@ -83,5 +83,5 @@ def test_attendance_assessment_test_logbook_verification(visit, language):
     page.locator("li", has_text="DOPS-BIRTH").locator("a[href^='/records/']").last.click()
     second.check("record")
     page.click("form[action$='/verify'] button")
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     second.check("verified")

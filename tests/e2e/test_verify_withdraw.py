@@ -86,7 +86,7 @@ def test_withdrawal_asks_once_then_offers_the_same_day_undo(visit, javascript):
 
     page.locator("#mine button.danger").click()
     page.locator("section.confirm form button.danger").click()
-    assert page.query_selector(".flash-success")
+    assert page.wait_for_selector(".flash-success")
     mine = page.locator("#mine")
     assert km("Withdrawn") in mine.inner_text()
     undo = mine.locator("button.primary")
