@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
+from flask import get_template_attribute
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,9 +21,11 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from .text import nfc_filter
+from .extensions import MAX_ID
+from .text import latin_digits, nfc_filter, normalise
 
 T = TypeVar("T")
 
@@ -70,7 +75,8 @@ def _wtforms_messages():  # pragma: no cover - never called; lists messages for 
 
 
 class Form(FlaskForm):
-    """A CSRF-protected form whose text inputs are stripped and NFC-normalised."""
+    """A CSRF-protected form whose text inputs are stripped and NFC-normalised. A post that is
+    a picker's search step (`PickerField`) is not a submission: the form is shown again."""
 
     class Meta:
         def get_translations(self, form):
@@ -82,6 +88,17 @@ class Form(FlaskForm):
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(nfc_filter)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def searching(self) -> bool:
+        """Whether this post is a picker's search step: a search button (or Enter) was
+        pressed with text in a picker's search box."""
+        pickers = [f for f in self if isinstance(f, PickerField)]
+        return any(f.find_pressed for f in pickers) and any(f.text for f in pickers)
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        if self.is_submitted() and self.searching():
+            return False  # show the form again, the matches in the picker; nothing is saved
+        return super().validate_on_submit(extra_validators)
 
 
 class CheckboxListField(SelectMultipleField):
@@ -111,6 +128,141 @@ def optional_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def picked_id(value):
+    """A chosen row's id (a `coerce` for WTForms): None for the empty choice, a ValueError for
+    what no row's id can be; Khmer digits are read as digits."""
+    if value in (None, "", "None"):
+        return None
+    number = int(latin_digits(str(value).strip()))
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+# --- Pickers: one of many, chosen without JavaScript -------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """What a finder found: (value, label) pairs, and whether more matched than these."""
+
+    choices: list[tuple[Any, str]]
+    more: bool = False
+
+
+class Finder(Protocol):
+    """What a picker offers (for facilities, `lms.orgunits.forms.FacilityFinder`)."""
+
+    def find(self, text: str, limit: int) -> Found:
+        """Up to `limit` choices matching `text` (the first ones, when it is empty)."""
+
+    def label(self, value) -> str | None:
+        """The label of a value it offers; None when it offers no such value."""
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: NFC, Latin digits, no case."""
+    return latin_digits(unicodedata.normalize("NFC", text)).casefold()
+
+
+class ListFinder:
+    """A finder over a short list already in memory (the curricula a cohort may run), found by
+    every word of its labels, digits in either script."""
+
+    def __init__(self, pairs: Iterable[tuple[Any, str]]):
+        self.pairs = list(pairs)
+
+    def find(self, text: str, limit: int) -> Found:
+        words = folded(text).split()
+        hits = [(v, label) for v, label in self.pairs if all(w in folded(label) for w in words)]
+        return Found(hits[:limit], len(hits) > limit)
+
+    def label(self, value) -> str | None:
+        return next((label for v, label in self.pairs if v == value), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Picked:
+    """What a picker shows: its options (value, label, selected) and what its search found."""
+
+    options: list[tuple[Any, str, bool]]
+    text: str  # what was searched for ("" when nothing was)
+    matches: int  # how many options are matches of `text`
+    more: bool  # more matched than are shown
+    short: bool  # every choice is in the select: no search box
+
+
+class PickerWidget:
+    """Renders a picker with the `picker_controls` macro of templates/_macros.html."""
+
+    def __call__(self, field, **kwargs):
+        return get_template_attribute("_macros.html", "picker_controls")(field, kwargs)
+
+
+class PickerField(SelectField):
+    """One of many (1,305 facilities) without JavaScript: a select of at most `limit` choices
+    and, when there are more, a search box with its button. Searching posts the form (or, in
+    a filter form, reloads the page) as a search step: the form is shown again with what was
+    typed elsewhere kept, nothing saved, and the select holding the matches; one match is
+    chosen at once. The route gives the choices with `offer(finder)`."""
+
+    widget = PickerWidget()
+
+    def __init__(self, label=None, validators=None, limit: int = 25, blank=None, **kwargs):
+        kwargs.setdefault("coerce", picked_id)
+        super().__init__(label, validators, **kwargs)
+        self.limit, self.blank = limit, blank if blank is not None else "—"
+        self.finder: Finder | None = None
+        self.text, self.find_pressed = "", False
+        self._labels: dict[Any, str | None] = {}
+        self._picked: Picked | None = None
+
+    def offer(self, finder: Finder) -> PickerField:
+        """Take the choices from `finder` (as a route sets a select's choices)."""
+        self.finder, self._labels, self._picked = finder, {}, None
+        return self
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.text = (normalise(formdata.get(f"{self.name}-q")) or "")[:100]
+            self.find_pressed = f"{self.name}-find" in formdata
+
+    def _finder(self) -> Finder:
+        if self.finder is None:
+            raise RuntimeError(f"no finder offered for the picker {self.name}")
+        return self.finder
+
+    def label_of(self, value) -> str | None:
+        if value not in self._labels:
+            self._labels[value] = self._finder().label(value)
+        return self._labels[value]
+
+    def pre_validate(self, form):
+        if not self.process_errors and self.data is not None and self.label_of(self.data) is None:
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+    def picked(self) -> Picked:
+        """The options to show (found once per request; one match found is chosen)."""
+        if self._picked is not None:
+            return self._picked
+        found = self._finder().find(self.text, self.limit)
+        if self.text and len(found.choices) == 1 and not found.more:
+            self.data = found.choices[0][0]
+        options = list(found.choices) if (self.text or not found.more) else []
+        values = {v for v, _ in options}
+        if self.data is not None and self.data not in values and self.label_of(self.data):
+            options.insert(0, (self.data, self.label_of(self.data)))
+        self._picked = Picked(
+            [(v, label, v == self.data) for v, label in options],
+            self.text,
+            len(found.choices) if self.text else 0,
+            found.more,
+            short=not self.text and not found.more,
+        )
+        return self._picked
 
 
 class CsvImportForm(Form):
