@@ -92,7 +92,7 @@ class Form(FlaskForm):
     def searching(self) -> bool:
         """Whether this post is a picker's search step: a search button (or Enter) was
         pressed with text in a picker's search box."""
-        pickers = [f for f in self if isinstance(f, PickerField)]
+        pickers = [f for f in self if isinstance(f, _Searching)]
         return any(f.find_pressed for f in pickers) and any(f.text for f in pickers)
 
     def validate_on_submit(self, extra_validators=None) -> bool:
@@ -158,8 +158,8 @@ class Finder(Protocol):
     def find(self, text: str, limit: int) -> Found:
         """Up to `limit` choices matching `text` (the first ones, when it is empty)."""
 
-    def label(self, value) -> str | None:
-        """The label of a value it offers; None when it offers no such value."""
+    def labels(self, values: Iterable) -> dict[Any, str]:
+        """The labels of those of `values` it offers (one look-up for them all)."""
 
 
 def folded(text: str) -> str:
@@ -179,19 +179,54 @@ class ListFinder:
         hits = [(v, label) for v, label in self.pairs if all(w in folded(label) for w in words)]
         return Found(hits[:limit], len(hits) > limit)
 
-    def label(self, value) -> str | None:
-        return next((label for v, label in self.pairs if v == value), None)
+    def labels(self, values: Iterable) -> dict[Any, str]:
+        wanted = set(values)
+        return {v: label for v, label in self.pairs if v in wanted}
 
 
 @dataclasses.dataclass(frozen=True)
 class Picked:
-    """What a picker shows: its options (value, label, selected) and what its search found."""
+    """What a picker shows: its options (value, label, chosen) and what its search found."""
 
     options: list[tuple[Any, str, bool]]
     text: str  # what was searched for ("" when nothing was)
     matches: int  # how many options are matches of `text`
     more: bool  # more matched than are shown
-    short: bool  # every choice is in the select: no search box
+    short: bool  # every choice is shown: no search box
+
+
+class _Searching:
+    """What both pickers share: the finder the route offers, and the search box's text and
+    button read from the request (`<name>-q`, `<name>-find`)."""
+
+    def _start(self, limit: int) -> None:
+        self.limit, self.finder = limit, None
+        self.text, self.find_pressed = "", False
+        self._picked: Picked | None = None
+
+    def _read_search(self, formdata) -> None:
+        if formdata is not None:
+            self.text = (normalise(formdata.get(f"{self.name}-q")) or "")[:100]
+            self.find_pressed = f"{self.name}-find" in formdata
+
+    def _finder(self) -> Finder:
+        if self.finder is None:
+            raise RuntimeError(f"no finder offered for the picker {self.name}")
+        return self.finder
+
+    def _found(self) -> Found:
+        return self._finder().find(self.text, self.limit)
+
+    def _picked_from(self, found: Found, chosen: dict, options: list) -> Picked:
+        listed = {v for v, _ in options}
+        extra = [(v, label) for v, label in chosen.items() if v not in listed]
+        return Picked(
+            [(v, label, v in chosen) for v, label in extra + options],
+            self.text,
+            len(found.choices) if self.text else 0,
+            found.more,
+            short=not self.text and not found.more,
+        )
 
 
 class PickerWidget:
@@ -201,7 +236,7 @@ class PickerWidget:
         return get_template_attribute("_macros.html", "picker_controls")(field, kwargs)
 
 
-class PickerField(SelectField):
+class PickerField(_Searching, SelectField):
     """One of many (1,305 facilities) without JavaScript: a select of at most `limit` choices
     and, when there are more, a search box with its button. Searching posts the form (or, in
     a filter form, reloads the page) as a search step: the form is shown again with what was
@@ -213,11 +248,9 @@ class PickerField(SelectField):
     def __init__(self, label=None, validators=None, limit: int = 25, blank=None, **kwargs):
         kwargs.setdefault("coerce", picked_id)
         super().__init__(label, validators, **kwargs)
-        self.limit, self.blank = limit, blank if blank is not None else "—"
-        self.finder: Finder | None = None
-        self.text, self.find_pressed = "", False
+        self.blank = blank if blank is not None else "—"
+        self._start(limit)
         self._labels: dict[Any, str | None] = {}
-        self._picked: Picked | None = None
 
     def offer(self, finder: Finder) -> PickerField:
         """Take the choices from `finder` (as a route sets a select's choices)."""
@@ -226,18 +259,11 @@ class PickerField(SelectField):
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
-        if formdata is not None:
-            self.text = (normalise(formdata.get(f"{self.name}-q")) or "")[:100]
-            self.find_pressed = f"{self.name}-find" in formdata
-
-    def _finder(self) -> Finder:
-        if self.finder is None:
-            raise RuntimeError(f"no finder offered for the picker {self.name}")
-        return self.finder
+        self._read_search(formdata)
 
     def label_of(self, value) -> str | None:
         if value not in self._labels:
-            self._labels[value] = self._finder().label(value)
+            self._labels[value] = self._finder().labels([value]).get(value)
         return self._labels[value]
 
     def pre_validate(self, form):
@@ -246,22 +272,44 @@ class PickerField(SelectField):
 
     def picked(self) -> Picked:
         """The options to show (found once per request; one match found is chosen)."""
-        if self._picked is not None:
-            return self._picked
-        found = self._finder().find(self.text, self.limit)
-        if self.text and len(found.choices) == 1 and not found.more:
-            self.data = found.choices[0][0]
-        options = list(found.choices) if (self.text or not found.more) else []
-        values = {v for v, _ in options}
-        if self.data is not None and self.data not in values and self.label_of(self.data):
-            options.insert(0, (self.data, self.label_of(self.data)))
-        self._picked = Picked(
-            [(v, label, v == self.data) for v, label in options],
-            self.text,
-            len(found.choices) if self.text else 0,
-            found.more,
-            short=not self.text and not found.more,
-        )
+        if self._picked is None:
+            found = self._found()
+            if self.text and len(found.choices) == 1 and not found.more:
+                self.data = found.choices[0][0]
+            label = self.label_of(self.data) if self.data is not None else None
+            chosen = {self.data: label} if label else {}
+            options = list(found.choices) if (self.text or not found.more) else []
+            self._picked = self._picked_from(found, chosen, options)
+        return self._picked
+
+
+class MultiPickerField(_Searching, CheckboxListField):
+    """Several of many (the facilities an assessor covers): the chosen ones as ticked boxes
+    and, when there are more, the same search step as `PickerField`, whose matches come as
+    boxes to tick. The `multi_picker` macro renders it; `offer(finder)` gives the choices."""
+
+    def __init__(self, label=None, validators=None, limit: int = 25, **kwargs):
+        kwargs.setdefault("coerce", picked_id)
+        super().__init__(label, validators, **kwargs)
+        self._start(limit)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        self._read_search(formdata)
+
+    def offer(self, finder: Finder) -> MultiPickerField:
+        """Take the choices from `finder`: the chosen ones (one look-up), and the matches."""
+        self.finder = finder
+        chosen = finder.labels(self.data or []) if not self.process_errors else {}
+        found = self._found()
+        options = [(v, label) for v, label in found.choices if self.text or not found.more]
+        self._picked = self._picked_from(found, chosen, options)
+        self.choices = [(v, label) for v, label, _ in self._picked.options]
+        return self
+
+    def picked(self) -> Picked:
+        if self._picked is None:
+            raise RuntimeError(f"no finder offered for the picker {self.name}")
         return self._picked
 
 

@@ -12,9 +12,9 @@ from ..auth.access import roles_required
 from ..auth.roles import Role
 from ..confirm import Confirmation, ask_first
 from ..database import utcnow
-from ..forms import Form, choices
+from ..forms import Form
 from ..i18n import format_number, local_today, localised
-from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from . import online_tests
 from . import services as assessments
 from .forms import LogbookEntryForm
@@ -27,13 +27,15 @@ from .routes import bp, own_enrolment, plan_instrument
 def logbook(enrolment_id: int, instrument_id: int):
     enrolment = own_enrolment(enrolment_id)
     instrument = plan_instrument(enrolment, instrument_id)
-    form = LogbookEntryForm(data=None if request.method == "POST" else {"case_date": local_today()})
+    form = LogbookEntryForm(
+        data=None
+        if request.method == "POST"
+        else {"case_date": local_today(), "facility_id": current_user.facility_id}
+    )
     form.case_type_id.choices = [
         SelectChoice(c.id, localised(c, "title")) for c in instrument.case_types
     ]
-    form.facility_id.choices = choices(
-        ((f.id, localised(f, "name")) for f in orgunits.active_facilities()), "—"
-    )
+    form.facility_id.offer(FacilityFinder(keep=current_user.facility_id))
     if web.saved(
         form,
         lambda: assessments.add_logbook_entry(

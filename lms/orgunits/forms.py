@@ -62,7 +62,8 @@ class FacilityFinder:
         found = services.find_facilities(text, limit + 1, self.within)
         return Found([(f.id, facility_label(f)) for f in found[:limit]], len(found) > limit)
 
-    def label(self, value) -> str | None:
-        within = sa.select(Facility) if value == self.keep else self.within
-        facility = services.facility_among(value, within)
-        return facility_label(facility) if facility else None
+    def labels(self, values) -> dict[int, str]:
+        found = services.facilities_among(
+            [v for v in values if v is not None], self.within, self.keep
+        )
+        return {f.id: facility_label(f) for f in found}

@@ -17,7 +17,7 @@ from ..database import utcnow
 from ..forms import CsvImportForm
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
-from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from ..users import services as users
 from . import materials, services
 from .forms import CohortForm, EnrolForm, ReasonForm
@@ -78,7 +78,7 @@ def edit_cohort(cohort_id):
     cohort = None if cohort_id is None else web.found_or_404(services.load_cohort(cohort_id))
     form = CohortForm(obj=cohort).offer(
         services.curricula_offered(cohort),
-        orgunits.active_facilities(),
+        FacilityFinder(keep=cohort.venue_id if cohort else None),
         services.instructors_offered(),
     )
     if cohort is not None and request.method == "GET":

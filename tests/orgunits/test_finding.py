@@ -68,16 +68,17 @@ def test_within_and_keep_bound_what_is_offered(national):
     assert all(c.startswith("21-") for c in codes("health", 100, within))
     outside = db.session.scalar(sa.select(Facility).where(Facility.code == "12-NA-015"))
     finder = FacilityFinder(within=within)
-    assert finder.label(outside.id) is None
-    assert FacilityFinder(within=within, keep=outside.id).label(outside.id).endswith("12-NA-015")
+    assert finder.labels([outside.id]) == {}
+    kept = FacilityFinder(within=within, keep=outside.id).labels([outside.id])
+    assert kept[outside.id].endswith("12-NA-015")
 
 
 def test_inactive_facilities_are_not_offered_unless_already_chosen(app):
     closed = factories.facility(code="OLD-1", active=False)
     db.session.commit()
     assert codes("OLD-1") == []
-    assert FacilityFinder().label(closed.id) is None
-    assert FacilityFinder(keep=closed.id).label(closed.id).endswith("OLD-1")
+    assert FacilityFinder().labels([closed.id]) == {}
+    assert FacilityFinder(keep=closed.id).labels([closed.id])[closed.id].endswith("OLD-1")
 
 
 @pytest.mark.parametrize("text", ["", "health", "២១-HE-០០៧", "តាកែវ ១"])
@@ -97,5 +98,4 @@ def test_a_short_list_is_searched_in_memory():
     finder = ListFinder([(1, "BEMONC v1 Basic emergency care"), (2, "IPC v2 ការបង្ការ")])
     assert finder.find("bemonc", 10).choices == [(1, "BEMONC v1 Basic emergency care")]
     assert finder.find("v២", 10).choices == [(2, "IPC v2 ការបង្ការ")]
-    assert finder.find("", 1).more and finder.label(2) == "IPC v2 ការបង្ការ"
-    assert finder.label(3) is None
+    assert finder.find("", 1).more and finder.labels([2, 3]) == {2: "IPC v2 ការបង្ការ"}

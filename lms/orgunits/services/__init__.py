@@ -6,7 +6,13 @@ or a facility), `imports` (districts and facilities from CSV), `lists` (looking 
 `finding` (a facility by part of its name or code, for the pickers).
 """
 
-from .finding import active_facility_query, facility_among, facility_matches, find_facilities
+from .finding import (
+    active_facility_query,
+    facilities_among,
+    facility_among,
+    facility_matches,
+    find_facilities,
+)
 from .imports import (
     DISTRICT_COLUMNS,
     DISTRICT_OPTIONAL,
@@ -56,6 +62,7 @@ __all__ = [
     "check_names",
     "district_query",
     "districts_page",
+    "facilities_among",
     "facilities_page",
     "facility_among",
     "facility_matches",

@@ -65,3 +65,17 @@ def facility_among(facility_id: int, within: sa.Select | None = None) -> Facilit
     """The facility with this id if it is among `within` (the active ones by default)."""
     stmt = within if within is not None else active_facility_query()
     return db.session.scalar(stmt.where(Facility.id == facility_id).order_by(None).limit(1))
+
+
+def facilities_among(
+    ids: list[int], within: sa.Select | None = None, keep: int | None = None
+) -> list[Facility]:
+    """Those of the facilities with these ids that are among `within` (the active ones by
+    default), and `keep` wherever it is (one query)."""
+    if not ids:
+        return []
+    stmt = within if within is not None else active_facility_query()
+    allowed = Facility.id.in_(stmt.with_only_columns(Facility.id).order_by(None))
+    if keep is not None:
+        allowed = sa.or_(allowed, Facility.id == keep)
+    return list(db.session.scalars(sa.select(Facility).where(Facility.id.in_(ids), allowed)))
