@@ -134,17 +134,21 @@ def import_enrolments(cohort_id: int):
     outcome = web.Outcome(False)
     if form.validate_on_submit():
         outcome = web.run(
-            lambda: services.import_enrolments(
-                current_user, cohort, form.file.data.read(), utcnow()
-            ),
+            lambda: [
+                e.id
+                for e in services.import_enrolments(
+                    current_user, cohort, form.file.data.read(), utcnow()
+                )
+            ],
             form=form,
         )
+    enrolled = set(outcome.value or [])
     return render_template(
         "training/import.html",
         form=form,
         cohort=cohort,
         errors=outcome.rows,
-        done=outcome.value,
+        done=[e for e in services.roster(cohort) if e.id in enrolled] if enrolled else None,
     ), 422 if outcome.rows else 200
 
 
