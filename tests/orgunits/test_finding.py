@@ -99,3 +99,9 @@ def test_a_short_list_is_searched_in_memory():
     assert finder.find("bemonc", 10).choices == [(1, "BEMONC v1 Basic emergency care")]
     assert finder.find("v២", 10).choices == [(2, "IPC v2 ការបង្ការ")]
     assert finder.find("", 1).more and finder.labels([2, 3]) == {2: "IPC v2 ការបង្ការ"}
+
+
+def test_a_name_ending_with_the_text_comes_first(national):
+    # "Takeo 1" is number 1, before 10 to 19 and every code holding a 1.
+    assert codes("តាកែវ ១")[0] == "21-PR-001"
+    assert codes("Takeo 1")[0] == "21-PR-001"

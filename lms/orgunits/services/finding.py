@@ -48,17 +48,30 @@ def find_facilities(
     `within` (a select of facilities; the active ones by default): a facility whose code is
     the text comes first, then by name, with their provinces."""
     stmt = within if within is not None else active_facility_query()
-    code = code_as_typed(text)
     if text and text.strip():
         stmt = stmt.where(facility_matches(text))
     return list(
         db.session.scalars(
             stmt.options(joinedload(Facility.province))
             .order_by(None)
-            .order_by(sa.case((Facility.code == code, 0), else_=1), Facility.name_en, Facility.id)
+            .order_by(_rank(text or ""), Facility.name_en, Facility.id)
             .limit(limit)
         )
     )
+
+
+def _rank(text: str) -> sa.Case:
+    """First the facility whose code is the text, then those whose name ends with its last
+    word (`តាកែវ ១` or `Takeo 1` is number 1 before 10 to 19), then the others."""
+    words = latin_digits(normalise(text) or "").split()
+    last = words[-1] if words else ""
+    ends = [
+        Facility.name_en.ilike("%" + _like(" " + last)[1:-1], escape="\\"),
+        Facility.name_km.like("%" + _like(" " + last)[1:-1], escape="\\"),
+        Facility.name_km.like("%" + _like(" " + khmer_digits(last))[1:-1], escape="\\"),
+    ]
+    whens = [(Facility.code == code_as_typed(text), 0)] + ([(sa.or_(*ends), 1)] if last else [])
+    return sa.case(*whens, else_=2)
 
 
 def facility_among(facility_id: int, within: sa.Select | None = None) -> Facility | None:
