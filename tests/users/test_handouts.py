@@ -166,3 +166,12 @@ def test_a_rejected_file_holds_nothing(admin):
         services.import_accounts(admin, (HEADER + "bad,Keo,x,KEO,S,female\n").encode(), clock.now())
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PasswordHandout)) == 0
+
+
+def test_the_command_wipes_what_is_held_past_its_time(app, runner, imported):
+    handout, _key = imported
+    with clock.later(services.HELD_FOR):
+        result = runner.invoke(args=["users", "wipe-passwords"])
+    assert result.exit_code == 0 and result.output.startswith("1 batch")
+    db.session.refresh(handout)
+    assert handout.sealed is None and handout.ended_why == HandoutEnd.EXPIRED

@@ -168,10 +168,9 @@ def end_expired(now: datetime) -> int:
 
 def reveal(actor, handout: PasswordHandout, key: bytes | None, part: Part, now: datetime):
     """The slips of `part`, once: the part is marked taken and the act audited; when both parts
-    were taken, the passwords are wiped. Anything else gets no slips and says why (a handout
-    past its time is wiped on the way)."""
-    if handout.sealed is not None and now >= handout.held_until:
-        _end(handout, HandoutEnd.EXPIRED, now)
+    were taken, the passwords are wiped. Anything else gets no slips and says why (handouts
+    past their time are wiped on the way)."""
+    end_expired(now)
     found = handout_access(handout, key, now, part)
     if found != Access.HELD:
         return Revealed(found, [])
@@ -209,6 +208,7 @@ def reveal(actor, handout: PasswordHandout, key: bytes | None, part: Part, now: 
 
 def mark_handed_out(actor, handout: PasswordHandout, now: datetime) -> None:
     """An administrator says the passwords were handed out: wipe them now."""
+    end_expired(now)
     if handout.sealed is None:
         return
     _end(handout, HandoutEnd.DONE, now)
