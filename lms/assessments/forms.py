@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import Form, choices, optional_int
+from ..forms import Form, PickerField, choices
 from .models import CaseRole
 
 
@@ -35,7 +35,7 @@ class CorrectionForm(Form):
 class LogbookEntryForm(Form):
     case_type_id = SelectField(_l("Case type"), coerce=int, validators=[DataRequired()])
     case_date = DateField(_l("Date"), validators=[DataRequired()])
-    facility_id = SelectField(_l("Facility"), coerce=optional_int, validators=[Optional()])
+    facility_id = PickerField(_l("Facility"), validators=[Optional()])
     reference = StringField(
         _l("Anonymous reference"),
         validators=[DataRequired(), Length(max=40)],

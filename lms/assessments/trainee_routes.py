@@ -13,9 +13,9 @@ from ..auth.roles import Role
 from ..confirm import Confirmation, ask_first, confirmed
 from ..curricula.spec import ReviewPolicy
 from ..database import utcnow
-from ..forms import Form, choices
+from ..forms import Form
 from ..i18n import format_number, local_moment, local_today, localised, localised_digits
-from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from . import online_rules, online_sheets, online_tests
 from . import services as assessments
 from .forms import LogbookEntryForm
@@ -28,13 +28,15 @@ from .routes import bp, own_enrolment, plan_instrument
 def logbook(enrolment_id: int, instrument_id: int):
     enrolment = own_enrolment(enrolment_id)
     instrument = plan_instrument(enrolment, instrument_id)
-    form = LogbookEntryForm(data=None if request.method == "POST" else {"case_date": local_today()})
+    form = LogbookEntryForm(
+        data=None
+        if request.method == "POST"
+        else {"case_date": local_today(), "facility_id": current_user.facility_id}
+    )
     form.case_type_id.choices = [
         SelectChoice(c.id, localised(c, "title")) for c in instrument.case_types
     ]
-    form.facility_id.choices = choices(
-        ((f.id, localised(f, "name")) for f in orgunits.active_facilities()), "—"
-    )
+    form.facility_id.offer(FacilityFinder(keep=current_user.facility_id))
     if web.saved(
         form,
         lambda: assessments.add_logbook_entry(

@@ -1,4 +1,5 @@
-"""The certificate registry (search, counts, CSV) and the certificate settings."""
+"""The certificate registry (search with filters to choose, counts, CSV) and the certificate
+settings."""
 
 from __future__ import annotations
 
@@ -6,32 +7,34 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import csvio, web
+from .. import csvio, versioning, web
 from ..auth.access import roles_required
 from ..auth.roles import Role
+from ..curricula.models import Curriculum
 from ..database import utcnow
 from ..i18n import local_today
 from ..orgunits import services as orgunits
+from ..users import services as users
 from . import services
 from .forms import SettingsForm
-from .models import CertificateStatus
+from .registry_forms import RegistryFilterForm
 from .routes import bp, officers
-
-
-def _text(name: str, longest: int) -> str | None:
-    return (request.args.get(name) or "").strip()[:longest] or None
 
 
 @bp.route("/certificates")
 @officers
 def registry():
+    form = RegistryFilterForm(request.args).offer(
+        versioning.latest_versions(Curriculum), users.councils(), orgunits.provinces()
+    )
     filters = services.RegistryFilters(
-        q=_text("q", 100),
-        status=request.args.get("status") or None,
-        curriculum=_text("curriculum", 40),
-        province=web.id_arg(request.args, "province"),
-        facility=_text("facility", 20),
-        expiring=bool(request.args.get("expiring")),
+        q=(form.q.data or "")[:100] or None,
+        status=form.status.data or None,
+        curriculum=form.curriculum.data,
+        council=form.council.data,
+        province=form.province.data,
+        facility=form.facility.data,
+        expiring=bool(form.expiring.data),
     )
     today = local_today()
     if request.args.get("format") == "csv":
@@ -43,11 +46,9 @@ def registry():
     return render_template(
         "certificates/registry.html",
         page=found.page,
-        filters=filters,
-        statuses=list(CertificateStatus),
+        form=form,
         today=today,
         expiring=found.expiring,
-        provinces=orgunits.provinces(),
         by_sex=found.by_sex,
     )
 

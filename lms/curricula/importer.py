@@ -35,6 +35,7 @@ class Imported:
     source: str
     missing_khmer: list[str] = field(default_factory=list)
     unassessed_required: list[str] = field(default_factory=list)
+    id: int | None = None  # the stored version's, for the result to link to
 
 
 def known_frameworks(code: str, version: int) -> FrameworkSpec | None:
@@ -116,7 +117,10 @@ def _framework(actor, item, now) -> Imported:
         now,
         item.source,
     )
-    return Imported("framework", spec.code, spec.version, action, item.source, missing)
+    stored = versioning.find_version(Framework, spec.code, spec.version)
+    return Imported(
+        "framework", spec.code, spec.version, action, item.source, missing, id=stored.id
+    )
 
 
 def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
@@ -163,4 +167,5 @@ def _curriculum(actor, item, now, allow_uncovered: bool) -> Imported:
         action,
         item.source,
         unassessed_required=cover.unassessed_required,
+        id=versioning.find_version(Curriculum, spec.code, spec.version).id,
     )

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import FilterForm, Form, choices, optional_int
-from .models import FacilityType
+from ..forms import FilterForm, Form, Found, choices, optional_int
+from ..i18n import localised
+from . import services
+from .models import Facility, FacilityType
 
 
 class DistrictForm(Form):
@@ -40,3 +43,27 @@ class FacilityFilterForm(FilterForm):
         choices=[*choices((), _l("Any type")), *FacilityType.choices()],
         validators=[Optional()],
     )
+
+
+def facility_label(facility: Facility) -> str:
+    """A facility as a picker lists it: its name in the reader's language, and its code."""
+    return f"{localised(facility, 'name')} · {facility.code}"
+
+
+class FacilityFinder:
+    """The facilities a picker offers (`lms.forms.PickerField`): those `within` selects (the
+    active ones by default), and `keep`, the one already chosen, even from outside them (a
+    workplace since closed)."""
+
+    def __init__(self, within: sa.Select | None = None, keep: int | None = None):
+        self.within, self.keep = within, keep
+
+    def find(self, text: str, limit: int) -> Found:
+        found = services.find_facilities(text, limit + 1, self.within)
+        return Found([(f.id, facility_label(f)) for f in found[:limit]], len(found) > limit)
+
+    def labels(self, values) -> dict[int, str]:
+        found = services.facilities_among(
+            [v for v in values if v is not None], self.within, self.keep
+        )
+        return {f.id: facility_label(f) for f in found}

@@ -136,6 +136,7 @@ def edit_district(district_id):
     return render_template("orgunits/district_form.html", form=form, district=district)
 
 
+IMPORTED_SHOWN = 20  # the rows an import's result links to, before "and N more"
 IMPORTS = {
     "facilities": (
         services.import_facilities,
@@ -165,6 +166,7 @@ def import_units(kind):
         kind=kind,
         errors=errors,
         result=done.value if done else None,
+        shown=IMPORTED_SHOWN,
         required=required,
         optional=optional,
         types=list(FacilityType),

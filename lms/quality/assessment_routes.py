@@ -12,9 +12,11 @@ from ..confirm import Confirmation, ask_first
 from ..database import utcnow
 from ..forms import Form
 from ..i18n import format_number, local_today, localised
+from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from . import services
 from .forms import ReasonForm, StartForm
-from .routes import assessment_for_user, assessors, bp, facility_choices
+from .routes import assessment_for_user, assessors, bp
 
 
 def _assessment_url(assessment_id: int) -> str:
@@ -28,10 +30,10 @@ def _assessment_url(assessment_id: int) -> str:
 @assessors
 def new_assessment():
     form = StartForm()
-    facilities = services.facilities_to_assess(current_user)
+    assessable = services.assessable_facilities(current_user)
     all_rounds = services.rounds()
     others = services.co_assessors(current_user)
-    form.facility_id.choices = [("", "—")] + facility_choices(facilities)
+    form.facility_id.offer(FacilityFinder(within=assessable))
     form.round_id.choices = [("", "—")] + [(r.id, localised(r, "title")) for r in all_rounds]
     form.assessor_ids.choices = [(u.id, localised(u, "full_name")) for u in others]
     if request.method == "GET":
@@ -41,7 +43,7 @@ def new_assessment():
         if current is not None:
             form.round_id.data = current.id
     if form.validate_on_submit():
-        facility = next((f for f in facilities if f.id == form.facility_id.data), None)
+        facility = orgunits.facility_among(form.facility_id.data, assessable)
         round_ = next((r for r in all_rounds if r.id == form.round_id.data), None)
         if facility is None or round_ is None:
             abort(400)

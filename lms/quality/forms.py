@@ -2,14 +2,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import CheckboxListField, Form, optional_int
+from ..forms import CheckboxListField, Form, MultiPickerField, PickerField, optional_int
 from .models import ActionStatus
 
 
 class StartForm(Form):
-    facility_id = SelectField(
-        _l("Facility"), coerce=optional_int, validators=[DataRequired(_l("Choose a facility."))]
-    )
+    facility_id = PickerField(_l("Facility"), validators=[DataRequired(_l("Choose a facility."))])
     round_id = SelectField(
         _l("Round"), coerce=optional_int, validators=[DataRequired(_l("Choose a round."))]
     )
@@ -39,9 +37,8 @@ class RoundForm(Form):
 
 class ScopeForm(Form):
     province_ids = CheckboxListField(_l("Provinces"), coerce=int, validators=[Optional()])
-    facility_ids = CheckboxListField(
+    facility_ids = MultiPickerField(
         _l("Single facilities"),
-        coerce=int,
         validators=[Optional()],
         description=_l("Facilities outside the provinces chosen above."),
     )

@@ -17,6 +17,7 @@ from ..database import utcnow
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from . import services
 from .forms import RoundForm, ScopeForm
 from .models import QualityAssessment
@@ -51,11 +52,6 @@ def assessment_for_user(assessment_id: int) -> QualityAssessment:
     if not services.may_assess(current_user, assessment.facility):
         abort(403)
     return assessment
-
-
-def facility_choices(facilities) -> list[tuple[int, str]]:
-    """Select options for facilities: code and name."""
-    return [(f.id, f"{f.code} · {localised(f, 'name')}") for f in facilities]
 
 
 @bp.route("/")
@@ -136,7 +132,7 @@ def edit_scopes(user_id: int):
         facility_ids=[s.facility_id for s in current if s.facility_id],
     )
     form.province_ids.choices = [(p.id, localised(p, "name")) for p in orgunits.provinces()]
-    form.facility_ids.choices = facility_choices(services.assignable_facilities())
+    form.facility_ids.offer(FacilityFinder())
     if web.saved(
         form,
         lambda: services.set_scopes(

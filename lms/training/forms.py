@@ -16,7 +16,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import CheckboxListField, Form, choices, form_values, optional_int
+from ..forms import (
+    CheckboxListField,
+    Finder,
+    Form,
+    ListFinder,
+    PickerField,
+    choices,
+    form_values,
+)
 from ..i18n import localised
 from .models import Cohort, CohortStatus, MaterialKind
 from .services import CohortData
@@ -34,8 +42,8 @@ class CohortForm(Form):
     title_en = StringField(
         _l("Title in English"), validators=[DataRequired()], render_kw={"lang": "en"}
     )
-    curriculum_id = SelectField(_l("Curriculum"), coerce=int, validators=[DataRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_int, validators=[Optional()])
+    curriculum_id = PickerField(_l("Curriculum"), validators=[DataRequired()])
+    venue_id = PickerField(_l("Venue"), validators=[Optional()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()])
     capacity = IntegerField(
@@ -44,14 +52,12 @@ class CohortForm(Form):
     status = SelectField(_l("Status"), choices=CohortStatus.choices())
     instructor_ids = CheckboxListField(_l("Instructors"), coerce=int, validators=[Optional()])
 
-    def offer(self, curricula, venues, instructors) -> CohortForm:
-        """Fill the choices: curricula, venues (facilities) and instructors."""
-        self.curriculum_id.choices = [
-            SelectChoice(c.id, f"{c.code} v{c.version} {localised(c, 'title')}") for c in curricula
-        ]
-        self.venue_id.choices = choices(
-            ((f.id, f"{localised(f, 'name')} ({f.code})") for f in venues), "—"
+    def offer(self, curricula, venues: Finder, instructors) -> CohortForm:
+        """Fill the choices: curricula, venues (a facility finder) and instructors."""
+        self.curriculum_id.offer(
+            ListFinder((c.id, f"{c.code} v{c.version} {localised(c, 'title')}") for c in curricula)
         )
+        self.venue_id.offer(venues)
         self.instructor_ids.choices = [
             SelectChoice(u.id, localised(u, "full_name")) for u in instructors
         ]

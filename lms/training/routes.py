@@ -17,7 +17,7 @@ from ..database import utcnow
 from ..forms import CsvImportForm
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
-from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
 from ..users import services as users
 from . import materials, services
 from .forms import CohortForm, EnrolForm, ReasonForm
@@ -78,7 +78,7 @@ def edit_cohort(cohort_id):
     cohort = None if cohort_id is None else web.found_or_404(services.load_cohort(cohort_id))
     form = CohortForm(obj=cohort).offer(
         services.curricula_offered(cohort),
-        orgunits.active_facilities(),
+        FacilityFinder(keep=cohort.venue_id if cohort else None),
         services.instructors_offered(),
     )
     if cohort is not None and request.method == "GET":
@@ -134,17 +134,21 @@ def import_enrolments(cohort_id: int):
     outcome = web.Outcome(False)
     if form.validate_on_submit():
         outcome = web.run(
-            lambda: services.import_enrolments(
-                current_user, cohort, form.file.data.read(), utcnow()
-            ),
+            lambda: [
+                e.id
+                for e in services.import_enrolments(
+                    current_user, cohort, form.file.data.read(), utcnow()
+                )
+            ],
             form=form,
         )
+    enrolled = set(outcome.value or [])
     return render_template(
         "training/import.html",
         form=form,
         cohort=cohort,
         errors=outcome.rows,
-        done=outcome.value,
+        done=[e for e in services.roster(cohort) if e.id in enrolled] if enrolled else None,
     ), 422 if outcome.rows else 200
 
 

@@ -57,3 +57,11 @@ def users_import(path: Path):
     )
     for user, temporary in created:
         click.echo(f"{user.username}\t{temporary}")
+
+
+@users_cli.command("wipe-passwords")
+def users_wipe_passwords():
+    """Wipe the temporary passwords of imports held past their time (for cron; the web
+    pages wipe them too whenever a batch is given)."""
+    count = web.command(lambda: users.end_expired(utcnow()))
+    click.echo(f"{count} batch(es) of temporary passwords wiped.")

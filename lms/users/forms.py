@@ -13,8 +13,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..auth.roles import Role
-from ..forms import CheckboxListField, FilterForm, Form, choices, optional_int
+from ..forms import CheckboxListField, FilterForm, Form, PickerField, choices, optional_int
 from ..i18n import localised
+from ..orgunits.forms import FacilityFinder
 from .models import Sex
 from .services import LANGUAGE_NAMES
 
@@ -56,7 +57,7 @@ class UserForm(Form):
     licence_number = StringField(
         _l("Registration (licence) number"), validators=[Optional(), Length(max=40)]
     )
-    facility_id = SelectField(_l("Workplace"), coerce=optional_int, validators=[Optional()])
+    facility_id = PickerField(_l("Workplace"), validators=[Optional()])
     preferred_language = SelectField(
         _l("Preferred language"),
         choices=choices(LANGUAGE_NAMES.items(), _l("As chosen in the browser")),
@@ -68,12 +69,10 @@ class UserForm(Form):
         validators=[DataRequired(_l("Choose at least one role."))],
     )
 
-    def set_choices(self, cadres, councils, facilities) -> None:
+    def set_choices(self, cadres, councils, facilities: FacilityFinder) -> None:
         self.cadre_id.choices = choices(((c.id, localised(c, "name")) for c in cadres), "—")
         self.council_id.choices = choices(((c.id, localised(c, "name")) for c in councils), "—")
-        self.facility_id.choices = choices(
-            ((f.id, f"{localised(f, 'name')} ({f.code})") for f in facilities), "—"
-        )
+        self.facility_id.offer(facilities)
 
 
 class UserFilterForm(FilterForm):
@@ -93,6 +92,7 @@ class UserFilterForm(FilterForm):
         choices=choices((("active", _l("Active")), ("inactive", _l("Deactivated"))), _l("Any")),
         validators=[Optional()],
     )
+    facility = PickerField(_l("Workplace"), validators=[Optional()], blank=_l("Any workplace"))
 
 
 class CadreForm(Form):

@@ -143,3 +143,52 @@ class StaffAssignment(db.Model):
     def covering(cls, day: date):
         """In SQL: the assignment held on `day` (it started by then and had not ended)."""
         return sa.and_(cls.started_on <= day, sa.or_(cls.ended_on.is_(None), cls.ended_on > day))
+
+
+class HandoutEnd(LabelledEnum):
+    """Why the passwords of a handout are no longer held."""
+
+    TAKEN = "taken", _l("The slips were printed and the CSV file downloaded, once each.")
+    DONE = "done", _l("An administrator marked them as handed out.")
+    EXPIRED = "expired", _l("They are held for a short time only, and that time is over.")
+    RESET = "reset", _l("The passwords were reset again: the new ones replace them.")
+
+
+password_handout_accounts = sa.Table(
+    "password_handout_accounts",
+    db.metadata,
+    sa.Column(
+        "handout_id",
+        sa.ForeignKey("password_handouts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PasswordHandout(db.Model):
+    """The temporary passwords of a batch of accounts (an import, or resetting them again),
+    held so that the administrator who made them can print the slips once and download the
+    CSV file once. They are sealed with a key that only that administrator's browser session
+    holds, and wiped when both were taken, when an administrator says they were handed out,
+    or after a short time (lms/users/services/handouts.py)."""
+
+    __tablename__ = "password_handouts"
+    audit_type = "password_handout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)  # its id in URLs
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    held_until: Mapped[datetime]
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("password_handouts.id"))
+    sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # None once wiped
+    slips_shown_at: Mapped[datetime | None]
+    csv_taken_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[HandoutEnd | None] = mapped_column(enum_column(HandoutEnd))
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    accounts: Mapped[list[User]] = relationship(
+        secondary=password_handout_accounts, order_by="(User.family_name_en, User.given_name_en)"
+    )

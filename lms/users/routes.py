@@ -1,21 +1,23 @@
 """Administration of users and cadres."""
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import csvio, web
+from .. import web
 from ..audit import services as audit
 from ..auth import throttle
 from ..auth.access import roles_required
 from ..auth.roles import Role
 from ..confirm import Confirmation, ask_first
 from ..database import utcnow
-from ..forms import CsvImportForm, choices, form_values
+from ..forms import choices, form_values
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
-from ..orgunits import services as orgunits
+from ..orgunits.forms import FacilityFinder
+from ..orgunits.models import Facility
 from . import services
 from .forms import CadreForm, CouncilForm, UserFilterForm, UserForm
 from .models import Cadre, Council, Sex, User
@@ -43,7 +45,9 @@ register_panel(
 def _user_form(obj=None) -> UserForm:
     form = UserForm(obj=obj)
     form.set_choices(
-        services.cadres(active_only=True), services.councils(), orgunits.active_facilities()
+        services.cadres(active_only=True),
+        services.councils(),
+        FacilityFinder(keep=obj.facility_id if obj is not None else None),
     )
     if obj is not None and request.method == "GET":
         form.roles.data = sorted(r.value for r in obj.roles)
@@ -91,10 +95,16 @@ def show_temporary_password(user_id: int):
 @bp.route("/users")
 @admin_only
 def list_users():
-    filters = UserFilterForm(request.args).read()
+    filters = UserFilterForm(request.args)
+    filters.facility.offer(FacilityFinder(within=sa.select(Facility)))
+    filters.read()
     status = {"active": True, "inactive": False}.get(filters.status.data)
     stmt = services.user_query(
-        filters.q.data, filters.role.data or None, None, filters.sex.data or None, status
+        filters.q.data,
+        filters.role.data or None,
+        filters.facility.data,
+        filters.sex.data or None,
+        status,
     )
     page = services.users_page(stmt, request.args.get("page", 1, type=int))
     return render_template(
@@ -192,33 +202,6 @@ def reset_user_password(user_id: int):
     return _temporary_password(user, done.value, created=False)
 
 
-@bp.route("/users/import", methods=["GET", "POST"])
-@admin_only
-def import_users():
-    form = CsvImportForm()
-    done = None
-    if form.validate_on_submit():
-        done = web.run(
-            lambda: services.import_users(current_user, form.file.data.read(), utcnow()),
-            form=form,
-        )
-    errors = done.rows if done is not None else []
-    return render_template(
-        "users/import.html",
-        form=form,
-        errors=errors,
-        created=done.value if done else None,
-        columns=services.USER_COLUMNS + services.USER_OPTIONAL,
-    ), 422 if errors else 200
-
-
-@bp.route("/users/import/template.csv")
-@admin_only
-def user_import_template():
-    header, rows = services.import_template()
-    return csvio.csv_response("users-template.csv", header, rows)
-
-
 @bp.route("/cadres")
 @admin_only
 def list_cadres():
@@ -277,3 +260,7 @@ def edit_council(council_id: int):
     ):
         return redirect(url_for("users.list_councils"))
     return render_template("users/council_form.html", form=form, council=council)
+
+
+# Importing accounts and handing out their passwords is one module of this blueprint.
+from . import import_routes  # noqa: E402, F401

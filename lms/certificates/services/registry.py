@@ -45,8 +45,9 @@ class RegistryFilters:
     q: str | None = None  # a serial or its beginning, or part of the holder's name
     status: str | None = None  # a CertificateStatus value
     curriculum: str | None = None  # a curriculum code
+    council: int | None = None  # the id of the council the holder is registered with
     province: int | None = None  # the holder's workplace's province id
-    facility: str | None = None  # the holder's workplace's code
+    facility: int | None = None  # the holder's workplace's id
     expiring: bool = False  # only current certificates expiring within EXPIRING_DAYS
 
 
@@ -82,14 +83,15 @@ def registry_query(filters: RegistryFilters, today: date) -> sa.Select:
         stmt = stmt.join(Curriculum, Curriculum.id == Certificate.curriculum_id).where(
             Curriculum.code == filters.curriculum.upper()
         )
-    if filters.province or filters.facility:
+    if filters.council:
+        stmt = stmt.where(User.council_id == filters.council)
+    if filters.facility:
+        stmt = stmt.where(User.facility_id == filters.facility)
+    if filters.province:
         stmt = stmt.join(Facility, Facility.id == User.facility_id)
-        if filters.province:
-            # An id larger than a database integer holds is no province's: nothing matches.
-            fits = abs(filters.province) <= MAX_ID
-            stmt = stmt.where(Facility.province_id == filters.province if fits else sa.false())
-        if filters.facility:
-            stmt = stmt.where(Facility.code == filters.facility.upper())
+        # An id larger than a database integer holds is no province's: nothing matches.
+        fits = abs(filters.province) <= MAX_ID
+        stmt = stmt.where(Facility.province_id == filters.province if fits else sa.false())
     if filters.expiring:
         stmt = stmt.where(Certificate.expiring_within(today, EXPIRING_DAYS))
     if filters.status == "revoked":

@@ -2,9 +2,17 @@
 
 Callers use this package as one module (`from lms.orgunits import services`); the rules live
 in its parts: `places` (the shipped provinces, the rules for codes and names, saving a district
-or a facility), `imports` (districts and facilities from CSV) and `lists` (looking them up).
+or a facility), `imports` (districts and facilities from CSV), `lists` (looking them up) and
+`finding` (a facility by part of its name or code, for the pickers).
 """
 
+from .finding import (
+    active_facility_query,
+    facilities_among,
+    facility_among,
+    facility_matches,
+    find_facilities,
+)
 from .imports import (
     DISTRICT_COLUMNS,
     DISTRICT_OPTIONAL,
@@ -49,12 +57,17 @@ __all__ = [
     "ImportResult",
     "active_districts",
     "active_facilities",
+    "active_facility_query",
     "check_code",
     "check_names",
     "district_query",
     "districts_page",
+    "facilities_among",
     "facilities_page",
+    "facility_among",
+    "facility_matches",
     "facility_query",
+    "find_facilities",
     "import_districts",
     "import_facilities",
     "may_change_places",

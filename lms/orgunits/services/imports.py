@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,10 +21,27 @@ FACILITY_COLUMNS = ("code", "name_km", "name_en", "type", "province_code")
 FACILITY_OPTIONAL = ("district_code", "active")
 
 
+@dataclass(frozen=True)
+class ImportedPlace:
+    """A district or facility an import wrote, as its result lists it."""
+
+    id: int
+    code: str
+    name_km: str
+    name_en: str
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
+    places: list[ImportedPlace] = field(default_factory=list)  # in the file's order
+
+    def keep(self, written: list) -> ImportResult:
+        """Note the rows written (flushed, so that new ones have their ids)."""
+        db.session.flush()
+        self.places = [ImportedPlace(p.id, p.code, p.name_km, p.name_en) for p in written]
+        return self
 
 
 class _Rows:
@@ -86,15 +103,21 @@ def import_districts(
             parsed.append((code, province, row, active))
     if check.errors:
         raise ImportRejected(check.errors, source)
-    result = ImportResult()
+    result, written = ImportResult(), []
     for code, province, row, active in parsed:
         district = _upsert(OperationalDistrict, existing, code, result)
         district.province_id = province.id
         district.name_km, district.name_en, district.active = row["name_km"], row["name_en"], active
+        written.append(district)
     audit.record_about(
-        actor, "district.imported", OperationalDistrict.audit_type, now=now, **vars(result)
+        actor,
+        "district.imported",
+        OperationalDistrict.audit_type,
+        now=now,
+        created=result.created,
+        updated=result.updated,
     )
-    return result
+    return result.keep(written)
 
 
 def import_facilities(
@@ -129,12 +152,20 @@ def import_facilities(
             parsed.append((code, row, kind, province, district, active))
     if check.errors:
         raise ImportRejected(check.errors, source)
-    result = ImportResult()
+    result, written = ImportResult(), []
     for code, row, kind, province, district, active in parsed:
         facility = _upsert(Facility, existing, code, result)
         facility.name_km, facility.name_en = row["name_km"], row["name_en"]
         facility.type, facility.province_id = kind, province.id
         facility.district_id = district.id if district else None
         facility.active = active
-    audit.record_about(actor, "facility.imported", Facility.audit_type, now=now, **vars(result))
-    return result
+        written.append(facility)
+    audit.record_about(
+        actor,
+        "facility.imported",
+        Facility.audit_type,
+        now=now,
+        created=result.created,
+        updated=result.updated,
+    )
+    return result.keep(written)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from ... import paging
 from ...extensions import db
 from ..models import Facility, OperationalDistrict, Province
+from .finding import facility_matches
 from .places import provinces
 
 
@@ -27,12 +28,7 @@ def facility_query(
         .order_by(Facility.province_id, Facility.name_en)
     )
     if search:
-        like = f"%{search}%"
-        stmt = stmt.where(
-            sa.or_(
-                Facility.code.ilike(like), Facility.name_en.ilike(like), Facility.name_km.like(like)
-            )
-        )
+        stmt = stmt.where(facility_matches(search))
     if province_id:
         stmt = stmt.where(Facility.province_id == province_id)
     if district_id:

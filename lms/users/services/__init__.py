@@ -2,8 +2,9 @@
 
 Callers use this package as one module (`from lms.users import services`); the rules live in
 its parts: `accounts` (an account's values; create, update, deactivate, reset the password),
-`assignments` (who worked where, when), `imports` (accounts from CSV), `professions` (cadres
-and councils) and `search` (the list of users and its counts).
+`assignments` (who worked where, when), `imports` (accounts from CSV), `handouts` (their
+temporary passwords, printed and downloaded once; `sealing` holds them meanwhile),
+`professions` (cadres and councils) and `search` (the list of users and its counts).
 """
 
 from .accounts import (
@@ -22,6 +23,21 @@ from .accounts import (
     update_user,
 )
 from .assignments import move_workplace
+from .handouts import (
+    HELD_FOR,
+    Access,
+    Part,
+    Slip,
+    end_expired,
+    find_handout,
+    handout_access,
+    handout_accounts,
+    import_accounts,
+    mark_handed_out,
+    reset_again,
+    reveal,
+    still_temporary,
+)
 from .imports import USER_COLUMNS, USER_OPTIONAL, import_template, import_users
 from .professions import (
     CADRES,
@@ -37,6 +53,7 @@ from .search import count_by_sex, listing, user_query, users_page
 
 __all__ = [
     "CADRES",
+    "HELD_FOR",
     "COUNCILS",
     "EMAIL_RE",
     "LANGUAGES",
@@ -45,24 +62,36 @@ __all__ = [
     "USERNAME_RE",
     "USER_COLUMNS",
     "USER_OPTIONAL",
+    "Access",
     "CadreData",
+    "Part",
+    "Slip",
     "UserData",
     "cadres",
     "check_user_fields",
     "councils",
     "count_by_sex",
     "create_user",
+    "end_expired",
+    "find_handout",
+    "handout_access",
+    "handout_accounts",
+    "import_accounts",
     "import_template",
     "import_users",
     "language_name",
     "listing",
+    "mark_handed_out",
     "move_workplace",
+    "reset_again",
     "reset_password",
+    "reveal",
     "save_cadre",
     "save_council",
     "seed_councils_and_cadres",
     "set_active",
     "set_preferred_language",
+    "still_temporary",
     "update_user",
     "user_query",
     "users_page",
