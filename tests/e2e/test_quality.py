@@ -21,8 +21,9 @@ def test_assess_validate_scorecard_needs(visit, language):
     page = lead.go("/quality/")
     lead.check("home")
     page.click("a.button.primary")
+    # The assessor's few facilities are a plain select, each named with its code.
     option = page.eval_on_selector(
-        "#facility_id", f"s => [...s.options].find(o => o.text.startsWith('{FACILITY}')).value"
+        "#facility_id", f"s => [...s.options].find(o => o.text.endsWith('{FACILITY}')).value"
     )
     page.select_option("#facility_id", option)
     page.click("main form button.primary")
