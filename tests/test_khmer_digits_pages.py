@@ -17,6 +17,8 @@ from lms.database import utcnow
 from lms.extensions import db
 from lms.frameworks import services as frameworks
 from lms.i18n import khmer_digits
+from lms.orgunits import services as orgunits
+from lms.orgunits.models import OperationalDistrict
 from lms.training import services as training
 from lms.training.models import AttendanceStatus, CohortStatus
 from lms.users.models import User
@@ -64,6 +66,19 @@ def test_places_write_province_codes_in_the_readers_digits(client, login_as, lan
     assert ("<td>០១</td>" if language == "km" else "<td>01</td>") in pages["/provinces"]
     hint = "ឧទាហរណ៍ ១២" if language == "km" else "e.g. 12 for Phnom Penh"
     assert hint in pages["/facilities/import"]
+
+
+def test_an_import_takes_the_province_code_in_khmer_digits_as_the_hint_writes_it(app):
+    text = "code,province_code,name_km,name_en\nOD-PP-1,១២,ស្រុកថ្មី,New OD\nOD-BMC-1, 1,ស្រុក,OD\n"
+    orgunits.import_districts(None, text, utcnow())
+    db.session.commit()
+    found = db.session.execute(
+        sa.select(OperationalDistrict.code, OperationalDistrict.province_id)
+    ).all()
+    assert sorted(found) == [
+        ("OD-BMC-1", factories.province("01").id),
+        ("OD-PP-1", factories.province("12").id),
+    ]
 
 
 @pytest.mark.parametrize("language", ["km", "en"])
