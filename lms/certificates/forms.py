@@ -1,8 +1,10 @@
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import Form, choices
+from ..i18n import localised_digits
 from .models import ReviewOutcome, RevocationReason
 
 
@@ -50,7 +52,12 @@ class LookupForm(Form):
     serial = StringField(
         _l("Serial number"),
         validators=[DataRequired(), Length(max=60)],
-        description=_l("As printed on the certificate, e.g. BEMONC-2026-00042"),
+        # The serial as the certificate prints it in the reader's language: Khmer digits on
+        # its Khmer line (look-up takes either).
+        description=_l(
+            "As printed on the certificate, e.g. %(serial)s",
+            serial=LazyString(localised_digits, "BEMONC-2026-00042"),
+        ),
     )
     family_name = StringField(
         _l("Holder's family name"),

@@ -6,9 +6,9 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import FilterForm, Form, Found, choices, optional_int
-from ..i18n import localised
+from ..i18n import localised, localised_digits
 from . import services
-from .models import Facility, FacilityType
+from .models import Facility, FacilityType, Province
 
 
 class DistrictForm(Form):
@@ -43,6 +43,12 @@ class FacilityFilterForm(FilterForm):
         choices=[*choices((), _l("Any type")), *FacilityType.choices()],
         validators=[Optional()],
     )
+
+
+def province_label(province: Province) -> str:
+    """A province as a list offers it: its two-digit official code (in the reader's digits: a
+    number, not a code typed by hand) and its name in the reader's language."""
+    return f"{localised_digits(province.code)} {localised(province, 'name')}"
 
 
 def facility_label(facility: Facility) -> str:

@@ -13,7 +13,7 @@ from ..forms import CsvImportForm, choices, form_values
 from ..i18n import localised
 from ..navigation import Link, NavItem, Panel, register_nav, register_panel
 from . import services
-from .forms import DistrictForm, FacilityFilterForm, FacilityForm
+from .forms import DistrictForm, FacilityFilterForm, FacilityForm, province_label
 from .models import Facility, FacilityType, OperationalDistrict
 
 bp = Blueprint("orgunits", __name__)
@@ -43,7 +43,7 @@ register_panel(
 
 def _province_choices(blank=False):
     return choices(
-        ((p.id, f"{p.code} {localised(p, 'name')}") for p in services.provinces()),
+        ((p.id, province_label(p)) for p in services.provinces()),
         _("Any province") if blank else None,
     )
 

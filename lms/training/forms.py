@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -30,6 +31,16 @@ from .models import Cohort, CohortStatus, MaterialKind
 from .services import CohortData
 
 
+def curriculum_label(curriculum) -> str:
+    """A curriculum as a picker lists it: `BEMONC v1 Title`, `BEMONC កំណែ ១ ...` in Khmer."""
+    return _(
+        "%(code)s v%(version)s %(title)s",
+        code=curriculum.code,
+        version=curriculum.version,
+        title=localised(curriculum, "title"),
+    )
+
+
 class CohortForm(Form):
     code = StringField(
         _l("Code"),
@@ -54,9 +65,7 @@ class CohortForm(Form):
 
     def offer(self, curricula, venues: Finder, instructors) -> CohortForm:
         """Fill the choices: curricula, venues (a facility finder) and instructors."""
-        self.curriculum_id.offer(
-            ListFinder((c.id, f"{c.code} v{c.version} {localised(c, 'title')}") for c in curricula)
-        )
+        self.curriculum_id.offer(ListFinder((c.id, curriculum_label(c)) for c in curricula))
         self.venue_id.offer(venues)
         self.instructor_ids.choices = [
             SelectChoice(u.id, localised(u, "full_name")) for u in instructors

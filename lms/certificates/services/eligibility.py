@@ -23,7 +23,17 @@ from .records import active_certificates
 class Reason:
     code: str
     title: object  # a lazy translated sentence
-    detail: str | None = None
+    detail: str | None = None  # the codes concerned (competencies, logbooks), as printed
+    # Attendance below the minimum: the trainee's share and the curriculum's minimum, in
+    # percent (numbers: the page writes them in the reader's digits).
+    percent: float | None = None
+    minimum: float | None = None
+
+    def recorded(self) -> str:
+        """The reason as a record keeps it (a review's reason): its code and its data."""
+        if self.percent is not None:
+            return f"{self.code} ({self.percent}% < {self.minimum}%)"
+        return f"{self.code} ({self.detail})" if self.detail else self.code
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,8 @@ def eligibility_and_progress(enrolment: Enrolment, now: datetime, p=None):
             Reason(
                 "attendance",
                 _l("Attendance is below the minimum."),
-                f"{p.attendance.percent}% < {minimum}%",
+                percent=p.attendance.percent,
+                minimum=minimum,
             )
         )
     missing = [

@@ -43,10 +43,7 @@ def review_if_ineligible(actor, enrolment: Enrolment, what_changed: str, now: da
     eligibility = check_eligibility(enrolment, now)
     if eligibility.ok:
         return
-    reasons = "; ".join(
-        f"{reason.code}{f' ({reason.detail})' if reason.detail else ''}"
-        for reason in eligibility.reasons
-    )
+    reasons = "; ".join(reason.recorded() for reason in eligibility.reasons)
     review = CertificateReview(
         certificate_id=certificate.id,
         opened_at=now,

@@ -12,6 +12,7 @@ from ... import csvio
 from ...audit import services as audit
 from ...errors import ImportRejected, RowError
 from ...extensions import db
+from ...text import latin_digits
 from ..models import Facility, FacilityType, OperationalDistrict, Province
 from .places import Problems, check_code, check_names, provinces
 
@@ -58,7 +59,7 @@ class _Rows:
         return code, check_code(code) + check_names(row["name_km"], row["name_en"])
 
     def province(self, row: dict, problems: Problems) -> Province | None:
-        province = self.by_province.get((row["province_code"] or "").zfill(2))
+        province = self.by_province.get(latin_digits((row["province_code"] or "").strip()).zfill(2))
         if province is None:
             problems.append(("province_code", _l("Unknown province code.")))
         return province
