@@ -53,7 +53,20 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True, index=True)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class FullNames:
+    """A person's full name in each language, the family name first (of `family_name_km`,
+    `given_name_km`, `family_name_en` and `given_name_en`: an account, or a slip)."""
+
+    @property
+    def full_name_km(self) -> str:
+        return f"{self.family_name_km} {self.given_name_km}"
+
+    @property
+    def full_name_en(self) -> str:
+        return f"{self.family_name_en} {self.given_name_en}"
+
+
+class User(FullNames, UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     audit_type = "user"
     __table_args__ = (
@@ -111,14 +124,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
-
-    @property
-    def full_name_km(self) -> str:
-        return f"{self.family_name_km} {self.given_name_km}"
-
-    @property
-    def full_name_en(self) -> str:
-        return f"{self.family_name_en} {self.given_name_en}"
 
     def password_expired(self, now: datetime) -> bool:
         """Whether this is a temporary password past its expiry (it no longer logs in)."""
