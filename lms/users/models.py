@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.roles import Role
-from ..columns import Named, parent_key, partial_index
+from ..columns import Named, link_table, parent_key, partial_index
 from ..database import TimestampMixin, enum_column
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -159,15 +159,11 @@ class HandoutEnd(LabelledEnum):
     RESET = "reset", _l("The passwords were reset again: the new ones replace them.")
 
 
-password_handout_accounts = sa.Table(
+password_handout_accounts = link_table(
     "password_handout_accounts",
-    db.metadata,
-    sa.Column(
-        "handout_id",
-        sa.ForeignKey("password_handouts.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    ("handout_id", "password_handouts"),
+    ("user_id", "users"),
+    right_index=False,
 )
 
 
