@@ -10,12 +10,38 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .extensions import db
+
 
 def parent_key(table: str, **kwargs) -> Mapped[int]:
     """A child row's key to the `table` row it belongs to: deleted with it, and indexed
     (pass `index=False`, `primary_key=True` and the like to change that)."""
     kwargs.setdefault("index", True)
     return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), **kwargs)
+
+
+def link_table(
+    name: str,
+    left: tuple[str, str],
+    right: tuple[str, str],
+    *,
+    right_cascade: bool = True,
+    right_index: bool = True,
+) -> sa.Table:
+    """A many-to-many table between (column, table) pairs: a row goes with its `left` row, and
+    with its `right` one unless `right_cascade` is false; `right_index` indexes that side."""
+    ondelete = "CASCADE" if right_cascade else None
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column(left[0], sa.ForeignKey(f"{left[1]}.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            right[0],
+            sa.ForeignKey(f"{right[1]}.id", ondelete=ondelete),
+            primary_key=True,
+            index=right_index,
+        ),
+    )
 
 
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:

@@ -24,7 +24,6 @@ from lms.curricula import importer
 from lms.database import utcnow
 from lms.extensions import db
 from lms.paging import LRUCache
-from lms.training import services as training_services
 from lms.training.models import CohortStatus
 
 from . import clock, factories
@@ -241,20 +240,14 @@ def instructor(app):
 @pytest.fixture
 def make_cohort(curriculum, instructor):
     def make(code="C-1", capacity=3, status=CohortStatus.OPEN, instructors=None):
-        cohort = training_services.save_cohort(
-            None,
-            training_services.CohortData(
-                code=code,
-                title_km="វគ្គ",
-                title_en="Cohort",
-                curriculum_id=curriculum.id,
-                start_date=clock.days(-14),
-                end_date=clock.days(15),
-                capacity=capacity,
-                status=status,
-                instructor_ids=[i.id for i in (instructors or [instructor])],
-            ),
-            now=utcnow(),
+        cohort = factories.cohort(
+            curriculum,
+            *(instructors or [instructor]),
+            code=code,
+            start_date=clock.days(-14),
+            end_date=clock.days(15),
+            capacity=capacity,
+            status=status,
         )
         db.session.commit()
         return cohort

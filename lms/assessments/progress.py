@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..curricula.models import Curriculum, Instrument
 from ..curricula.spec import CompetencyRule, InstrumentType
@@ -17,7 +17,7 @@ from ..frameworks import services as frameworks
 from ..frameworks.models import Framework
 from ..frameworks.spec import Status
 from ..training import services as training
-from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
+from ..training.models import CohortStatus, Enrolment
 from ..users.models import Council, User
 from . import online_tests, rules
 from . import services as assessments
@@ -274,14 +274,7 @@ class Registration:
 
 def enrolled(user: User) -> list[Enrolment]:
     """The user's current enrolments, with their cohorts and curricula (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .where(Enrolment.trainee_id == user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-            .options(joinedload(Enrolment.cohort).joinedload(Cohort.curriculum))
-            .order_by(Enrolment.id)
-        )
-    )
+    return training.enrolled_places(Enrolment.trainee_id == user.id)
 
 
 def registration(progress: dict[int, Progress]) -> list[Registration]:

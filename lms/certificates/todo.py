@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from ..assessments.todo import Standing, standing_of
 from ..curricula.models import Curriculum
 from ..extensions import db
 from ..i18n import local_date
 from ..navigation import Fact, Todo
+from ..training import services as training
 from ..training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
 from ..training.todo import both
 from ..users.models import User
@@ -79,19 +79,11 @@ def candidates(now: datetime) -> list[Enrolment]:
     their cohorts and curricula (one query)."""
     since = local_date(now) - timedelta(days=RECENT_DAYS)
     held = sa.select(Certificate.enrolment_id).where(Certificate.is_current)
-    return list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .where(
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-                Cohort.status == CohortStatus.CLOSED,
-                Cohort.end_date >= since,
-                Enrolment.id.not_in(held),
-            )
-            .options(joinedload(Enrolment.cohort).joinedload(Cohort.curriculum))
-            .order_by(Cohort.end_date.desc(), Cohort.id, Enrolment.id)
-        )
+    return training.enrolled_places(
+        Cohort.status == CohortStatus.CLOSED,
+        Cohort.end_date >= since,
+        Enrolment.id.not_in(held),
+        order_by=(Cohort.end_date.desc(), Cohort.id, Enrolment.id),
     )
 
 

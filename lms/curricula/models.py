@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from ..columns import Described, DraftTitled, DraftWorded, Positioned, parent_key
+from ..columns import Described, DraftTitled, DraftWorded, Positioned, link_table, parent_key
 from ..database import enum_column
 from ..extensions import db
 from ..frameworks.models import Competency, Framework
@@ -13,28 +13,12 @@ from ..users.models import Cadre
 from ..versioning import Publishable, Versioned
 from .spec import QUESTIONS_PER_PAGE, CompetencyRule, CurriculumKind, InstrumentType, ReviewPolicy
 
-
-def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> sa.Table:
-    """A many-to-many table between (column, table) pairs."""
-    return sa.Table(
-        name,
-        db.metadata,
-        sa.Column(left[0], sa.ForeignKey(f"{left[1]}.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column(
-            right[0],
-            sa.ForeignKey(f"{right[1]}.id", ondelete="CASCADE"),
-            primary_key=True,
-            index=True,
-        ),
-    )
-
-
 CURRICULUM = ("curriculum_id", "curricula")
 COMPETENCY = ("competency_id", "competencies")
-curriculum_cadres = _link("curriculum_cadres", CURRICULUM, ("cadre_id", "cadres"))
-curriculum_requirements = _link("curriculum_requirements", CURRICULUM, COMPETENCY)
-outcome_competencies = _link("outcome_competencies", ("outcome_id", "outcomes"), COMPETENCY)
-instrument_competencies = _link(
+curriculum_cadres = link_table("curriculum_cadres", CURRICULUM, ("cadre_id", "cadres"))
+curriculum_requirements = link_table("curriculum_requirements", CURRICULUM, COMPETENCY)
+outcome_competencies = link_table("outcome_competencies", ("outcome_id", "outcomes"), COMPETENCY)
+instrument_competencies = link_table(
     "instrument_competencies", ("instrument_id", "instruments"), COMPETENCY
 )
 

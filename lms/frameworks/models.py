@@ -5,16 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import Described, DraftTitled, Positioned, parent_key
+from ..columns import Described, DraftTitled, Positioned, link_table, parent_key
 from ..extensions import db
 from ..users.models import Cadre
 from ..versioning import Publishable, Versioned
 
-framework_cadres = sa.Table(
+framework_cadres = link_table(
     "framework_cadres",
-    db.metadata,
-    sa.Column("framework_id", sa.ForeignKey("frameworks.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("cadre_id", sa.ForeignKey("cadres.id"), primary_key=True),
+    ("framework_id", "frameworks"),
+    ("cadre_id", "cadres"),
+    right_cascade=False,
+    right_index=False,
 )
 
 

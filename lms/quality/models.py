@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import Described, Positioned, Titled, parent_key, partial_index
+from ..columns import Described, Positioned, Titled, link_table, parent_key, partial_index
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -20,31 +20,16 @@ from ..versioning import Versioned
 from .periods import Period
 from .spec import AnswerType, Computation, Method
 
-indicator_competencies = sa.Table(
+indicator_competencies = link_table(
     "quality_indicator_competencies",
-    db.metadata,
-    sa.Column(
-        "indicator_id",
-        sa.ForeignKey("quality_indicators.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column(
-        "competency_id",
-        sa.ForeignKey("competencies.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
+    ("indicator_id", "quality_indicators"),
+    ("competency_id", "competencies"),
 )
-
-assessment_assessors = sa.Table(
+assessment_assessors = link_table(
     "quality_assessment_assessors",
-    db.metadata,
-    sa.Column(
-        "assessment_id",
-        sa.ForeignKey("quality_assessments.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True, index=True),
+    ("assessment_id", "quality_assessments"),
+    ("user_id", "users"),
+    right_cascade=False,
 )
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import Titled, parent_key
+from ..columns import Titled, link_table, parent_key
 from ..curricula.models import Curriculum, Module
 from ..database import enum_column, utcnow
 from ..enums import LabelledEnum
@@ -43,11 +43,8 @@ class MaterialKind(LabelledEnum):
     LINK = "link", _l("Link")
 
 
-cohort_instructors = sa.Table(
-    "cohort_instructors",
-    db.metadata,
-    sa.Column("cohort_id", sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True, index=True),
+cohort_instructors = link_table(
+    "cohort_instructors", ("cohort_id", "cohorts"), ("user_id", "users"), right_cascade=False
 )
 
 

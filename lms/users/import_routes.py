@@ -128,37 +128,40 @@ def show_handout(token: str):
     return _page(handout, services.handout_access(handout, _key(handout), utcnow()))
 
 
-def _reveal(token: str, part: services.Part):
-    """Give `part` once; None with the page that says why not."""
+def _reveal(token: str, part: services.Part, respond):
+    """Give `part` once, as `respond(handout, slips)` makes it (kept out of any cache); else the
+    page that says why not."""
     handout = _handout_or_404(token)
     key = _key(handout)
     done = web.run(lambda: services.reveal(current_user, handout, key, part, utcnow()))
     if done.value.access != services.Access.HELD:
-        return handout, None, _page(handout, done.value.access, part, status=410)
+        return _page(handout, done.value.access, part, status=410)
     if handout.sealed is None:
         _drop_key(handout)
-    return handout, done.value.slips, None
+    response = current_app.make_response(respond(handout, done.value.slips))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/users/handouts/<token>/slips", methods=["POST"])
 @admin_only
 def print_slips(token: str):
-    handout, slips, refused = _reveal(token, services.Part.SLIPS)
-    if refused is not None:
-        return refused
-    response = current_app.make_response(
-        render_template("users/slips.html", handout=handout, slips=slips, login_url=_login_url())
+    return _reveal(
+        token,
+        services.Part.SLIPS,
+        lambda handout, slips: render_template(
+            "users/slips.html", handout=handout, slips=slips, login_url=_login_url()
+        ),
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/users/handouts/<token>/passwords.csv", methods=["POST"])
 @admin_only
 def download_passwords(token: str):
-    handout, slips, refused = _reveal(token, services.Part.CSV)
-    if refused is not None:
-        return refused
+    return _reveal(token, services.Part.CSV, _passwords_csv)
+
+
+def _passwords_csv(_handout: PasswordHandout, slips: list[services.Slip]):
     login_url = _login_url()
     rows = (
         [
@@ -173,9 +176,7 @@ def download_passwords(token: str):
         ]
         for s in slips
     )
-    response = csvio.csv_response("temporary-passwords.csv", CSV_HEADER, rows)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csvio.csv_response("temporary-passwords.csv", CSV_HEADER, rows)
 
 
 @bp.route("/users/handouts/<token>/handed-out", methods=["POST"])

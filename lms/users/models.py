@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.roles import Role
-from ..columns import Named, parent_key, partial_index
+from ..columns import Named, link_table, parent_key, partial_index
 from ..database import TimestampMixin, enum_column
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -53,7 +53,20 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True, index=True)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class FullNames:
+    """A person's full name in each language, the family name first (of `family_name_km`,
+    `given_name_km`, `family_name_en` and `given_name_en`: an account, or a slip)."""
+
+    @property
+    def full_name_km(self) -> str:
+        return f"{self.family_name_km} {self.given_name_km}"
+
+    @property
+    def full_name_en(self) -> str:
+        return f"{self.family_name_en} {self.given_name_en}"
+
+
+class User(FullNames, UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     audit_type = "user"
     __table_args__ = (
@@ -112,14 +125,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    @property
-    def full_name_km(self) -> str:
-        return f"{self.family_name_km} {self.given_name_km}"
-
-    @property
-    def full_name_en(self) -> str:
-        return f"{self.family_name_en} {self.given_name_en}"
-
     def password_expired(self, now: datetime) -> bool:
         """Whether this is a temporary password past its expiry (it no longer logs in)."""
         expires = self.password_expires_at
@@ -154,15 +159,11 @@ class HandoutEnd(LabelledEnum):
     RESET = "reset", _l("The passwords were reset again: the new ones replace them.")
 
 
-password_handout_accounts = sa.Table(
+password_handout_accounts = link_table(
     "password_handout_accounts",
-    db.metadata,
-    sa.Column(
-        "handout_id",
-        sa.ForeignKey("password_handouts.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    ("handout_id", "password_handouts"),
+    ("user_id", "users"),
+    right_index=False,
 )
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lms.assessments import online_tests
-from lms.curricula.importer import import_paths
 from lms.curricula.models import Instrument
-from lms.curricula.services import find_curriculum
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
-from lms.training.models import CohortStatus
 
-from .. import clock, factories
+from .. import factories
 from ..curricula import samples
 
 
@@ -79,23 +76,8 @@ def maker(tmp_path, instructor):
             test["time_limit_minutes"] = minutes
         data = samples.curriculum(code=code, instruments=[test])
         data["completion"] = {**data["completion"], "required_competencies": ["D1.2"]}
-        import_paths(None, [samples.write(tmp_path, f"{code}.yaml", data)], utcnow())
-        found = find_curriculum(code, 1)
-        cohort = training.save_cohort(
-            None,
-            training.CohortData(
-                code=f"C-{code}",
-                title_km="វគ្គ",
-                title_en="Cohort",
-                curriculum_id=found.id,
-                start_date=clock.days(-3),
-                end_date=clock.days(20),
-                capacity=5,
-                status=CohortStatus.OPEN,
-                instructor_ids=[instructor.id],
-            ),
-            now=utcnow(),
-        )
+        found = samples.publish(tmp_path, data)
+        cohort = factories.cohort(found, instructor, code=f"C-{code}")
         trainee = factories.user(username=username)
         enrolment = training.enrol(instructor, cohort, trainee, utcnow())
         db.session.commit()

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from lms.assessments import online_tests, progress, todo
 from lms.assessments import services as assessments
-from lms.assessments.models import CaseRole
 from lms.assessments.rules import CompetencyState, Mark
 from lms.auth.roles import Role
 from lms.curricula.importer import import_paths
@@ -45,23 +44,11 @@ def _attempt(trainee, enrolment, kt, right: bool, submit=True):
 
 
 def _cases(trainee, instructor, enrolment, log, n, verify=True):
-    entries = []
-    for k in range(n):
-        entry = assessments.add_logbook_entry(
-            trainee,
-            enrolment,
-            log,
-            log.case_types[0].id,
-            clock.days(-2),
-            None,
-            f"R-{enrolment.id}-{k}",
-            CaseRole.PERFORMED,
-            utcnow(),
-        )
-        if verify:
-            assessments.review_logbook_entry(instructor, entry, True, None, utcnow())
-        entries.append(entry)
-    return entries
+    by = instructor if verify else None
+    return [
+        factories.logbook_case(trainee, enrolment, log, f"R-{enrolment.id}-{k}", verified_by=by)
+        for k in range(n)
+    ]
 
 
 def _codes(items):

@@ -8,10 +8,7 @@ from lms.assessments import online_tests, progress
 from lms.assessments import services as assessments
 from lms.assessments.models import CaseRole
 from lms.assessments.progress import PlanState
-from lms.assessments.rules import Mark
 from lms.auth.roles import Role
-from lms.curricula.importer import import_paths
-from lms.curricula.services import find_curriculum
 from lms.database import utcnow
 from lms.extensions import db
 from lms.training import services as training
@@ -32,8 +29,7 @@ def test_the_headline_and_the_bars_count_the_same_competencies(
     # Only D1.1 is required, but the plan assesses D1.2 too: both are shown, and counted.
     data = samples.curriculum(code="TST-MIX")
     data["completion"] = {**data["completion"], "required_competencies": ["D1.1"]}
-    import_paths(None, [samples.write(tmp_path, "mix.yaml", data)], utcnow())
-    mixed = find_curriculum("TST-MIX", 1)
+    mixed = samples.publish(tmp_path, data)
     cohort = make_cohort(code="MIX")
     cohort.curriculum_id = mixed.id
     trainee = factories.user()
@@ -44,14 +40,7 @@ def test_the_headline_and_the_bars_count_the_same_competencies(
     assert [(d.code, d.achieved, d.total) for d in before.domains] == [("D1", 0, 2)]
     _bars_add_up(before)
     osce = next(i for i in mixed.instruments if i.code == "OSCE-1")
-    assessments.save_checklist(
-        instructor,
-        enrolment,
-        osce,
-        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, clock.days(-1)),
-        True,
-        utcnow(),
-    )
+    factories.passed_checklist(instructor, enrolment, osce)
     after = progress.enrolment_progress(enrolment, utcnow())
     assert (after.achieved, after.total) == (1, 2)
     _bars_add_up(after)
@@ -69,20 +58,9 @@ def test_each_planned_assessment_says_where_it_stands(enrolled, instructor):
     assert _plan(p) == dict.fromkeys(("OSCE-1", "KT", "LOG"), PlanState.NOT_STARTED)
     assert [a.instrument.code for a in p.actions] == ["KT", "LOG"]
     osce.second_assessor = True
-    assessments.save_checklist(
-        instructor,
-        enrolment,
-        osce,
-        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, clock.days(-1)),
-        True,
-        now,
-    )
+    factories.passed_checklist(instructor, enrolment, osce, now)
     attempt = online_tests.start_attempt(trainee, enrolment, kt, now)
-    entry = assessments.add_logbook_entry(
-        trainee, enrolment, log, log.case_types[0].id, clock.days(-2), None, "A-1",
-        CaseRole.PERFORMED, now,
-    )  # fmt: skip
-    assessments.review_logbook_entry(instructor, entry, True, None, now)
+    factories.logbook_case(trainee, enrolment, log, "A-1", verified_by=instructor, now=now)
     p = progress.enrolment_progress(enrolment, now)
     assert _plan(p) == {
         "OSCE-1": PlanState.WAITING,
@@ -110,11 +88,7 @@ def test_the_enrolment_page_puts_the_test_and_logbook_first_with_states(
 ):
     enrolment, trainee, instruments = enrolled
     log = instruments["LOG"]
-    entry = assessments.add_logbook_entry(
-        trainee, enrolment, log, log.case_types[0].id, clock.days(-2), None, "A-1",
-        CaseRole.PERFORMED, utcnow(),
-    )  # fmt: skip
-    assessments.review_logbook_entry(instructor, entry, True, None, utcnow())
+    factories.logbook_case(trainee, enrolment, log, "A-1", verified_by=instructor)
     db.session.commit()
     login(trainee)
     client.set_cookie("lang", lang)

@@ -341,14 +341,7 @@ def test_the_second_assessor_is_offered_to_verify(client, login, enrolled, instr
     osce.second_assessor = True
     second = factories.user(roles=[Role.INSTRUCTOR], username="second")
     cohort.instructors.append(second)
-    record = assessments.save_checklist(
-        instructor,
-        enrolment,
-        osce,
-        assessments.ChecklistData({i.id: Mark.DONE for i in osce.items}, 3, clock.days(-1)),
-        True,
-        utcnow(),
-    )
+    record = factories.passed_checklist(instructor, enrolment, osce)
     db.session.commit()
     verify = f"/records/{record.id}/verify"
     login(instructor)

@@ -8,7 +8,6 @@ from lms.auth.roles import Role
 from lms.certificates import services as certificates
 from lms.certificates.models import Certificate, IssueKind, RevocationReason
 from lms.certificates.services import add_months
-from lms.curricula import importer
 from lms.curricula.services import find_curriculum
 from lms.errors import DomainError
 from lms.extensions import db
@@ -26,28 +25,23 @@ BASE = "https://lms.example.gov.kh"
 
 def _refresher_place(tmp_path, instructor, trainee, *, closed=True, complete=True):
     """The trainee's place in a cohort of the refresher TST-REF (TST-CUR names it)."""
-    if find_curriculum("TST-REF", 1) is None:
-        doc = samples.curriculum(code="TST-REF", type="refresher")
-        importer.import_paths(None, [samples.write(tmp_path, "ref.yaml", doc)], NOW)
-    refresher = find_curriculum("TST-REF", 1)
-    cohort = training.save_cohort(
-        None,
-        training.CohortData(
-            code=f"REF-{trainee.id}",
-            title_km="វគ្គរំលឹក",
-            title_en="Refresher cohort",
-            curriculum_id=refresher.id,
-            start_date=clock.days(-3),
-            end_date=clock.days(-1) if closed else clock.days(4),
-            capacity=5,
-            status=CohortStatus.RUNNING,
-            instructor_ids=[instructor.id],
-        ),
+    refresher = find_curriculum("TST-REF", 1) or samples.publish(
+        tmp_path, samples.curriculum(code="TST-REF", type="refresher"), NOW
+    )
+    cohort = factories.cohort(
+        refresher,
+        instructor,
+        code=f"REF-{trainee.id}",
+        title_km="វគ្គរំលឹក",
+        title_en="Refresher cohort",
+        end_date=clock.days(-1) if closed else clock.days(4),
+        status=CohortStatus.RUNNING,
         now=NOW,
     )
-    enrolment = training.enrol(instructor, cohort, trainee, NOW)
     if complete:
-        factories.complete(instructor, trainee, enrolment, refresher)
+        enrolment = factories.graduate(instructor, cohort, trainee, NOW)
+    else:
+        enrolment = training.enrol(instructor, cohort, trainee, NOW)
     if closed:
         cohort.status = CohortStatus.CLOSED
     db.session.commit()

@@ -18,11 +18,8 @@ from lms.certificates import services as certificates
 from lms.certificates.models import Certificate, CertificateStatus, IssueKind, RevocationReason
 from lms.certificates.pdf import fetcher, khmer_breaks
 from lms.certificates.services import add_months, issuing
-from lms.curricula import importer
-from lms.curricula.services import find_curriculum
 from lms.errors import DomainError
 from lms.extensions import db
-from lms.training import services as training
 from lms.training.models import CohortStatus
 
 from .. import clock, factories
@@ -156,26 +153,20 @@ def test_completing_the_refresher_renews_the_certificate(
     keo = graduates[0]
     first, _ = certificates.issue(None, keo, NOW, folder, BASE)
     curriculum.renewed_by = "TST-REF"
-    refresher_doc = samples.curriculum(code="TST-REF", type="refresher")
-    importer.import_paths(None, [samples.write(tmp_path, "ref.yaml", refresher_doc)], NOW)
-    refresher = find_curriculum("TST-REF", 1)
+    refresher = samples.publish(tmp_path, samples.curriculum(code="TST-REF", type="refresher"), NOW)
     later = datetime.combine(add_months(NOW.date(), 21) + timedelta(days=10), NOW.time())
-    cohort = training.save_cohort(
-        None,
-        training.CohortData(
-            code="REF-1",
-            title_km="វគ្គរំលឹក",
-            title_en="Refresher",
-            curriculum_id=refresher.id,
-            start_date=later.date() - timedelta(days=2),
-            end_date=later.date(),
-            capacity=5,
-            instructor_ids=[instructor.id],
-        ),
+    cohort = factories.cohort(
+        refresher,
+        instructor,
+        code="REF-1",
+        title_km="វគ្គរំលឹក",
+        title_en="Refresher",
+        start_date=later.date() - timedelta(days=2),
+        end_date=later.date(),
+        status=CohortStatus.PLANNED,
         now=NOW,
     )
-    enrolment = training.enrol(instructor, cohort, keo.trainee, NOW)
-    factories.complete(instructor, keo.trainee, enrolment, refresher)
+    enrolment = factories.graduate(instructor, cohort, keo.trainee, NOW)
     cohort.status = CohortStatus.CLOSED
     renewed, created = certificates.issue(None, enrolment, later, folder, BASE)
     assert created and renewed.kind == IssueKind.RENEWAL and renewed.supersedes_id == first.id
@@ -218,24 +209,18 @@ def test_bulk_issue_renders_in_worker_processes_with_the_same_result(
 def _complete_other_course(tmp_path, instructor, trainee, code, credits, end):
     """The trainee completes another curriculum worth `credits` CPD credits, ending on `end`."""
     doc = samples.curriculum(code=code, type="cpd", cpd_credits=credits)
-    importer.import_paths(None, [samples.write(tmp_path, f"{code}.yaml", doc)], NOW)
-    other = find_curriculum(code, 1)
-    cohort = training.save_cohort(
-        None,
-        training.CohortData(
-            code=f"{code}-1",
-            title_km="វគ្គ",
-            title_en="Course",
-            curriculum_id=other.id,
-            start_date=end - timedelta(days=2),
-            end_date=end,
-            capacity=5,
-            instructor_ids=[instructor.id],
-        ),
+    other = samples.publish(tmp_path, doc, NOW)
+    cohort = factories.cohort(
+        other,
+        instructor,
+        code=f"{code}-1",
+        title_en="Course",
+        start_date=end - timedelta(days=2),
+        end_date=end,
+        status=CohortStatus.PLANNED,
         now=NOW,
     )
-    enrolment = training.enrol(instructor, cohort, trainee, NOW)
-    factories.complete(instructor, trainee, enrolment, other)
+    factories.graduate(instructor, cohort, trainee, NOW)
     cohort.status = CohortStatus.CLOSED
     db.session.flush()
 

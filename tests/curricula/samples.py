@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -143,3 +144,15 @@ def write(folder: Path, name: str, data: dict | str) -> Path:
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def publish(folder: Path, data: dict, now: datetime | None = None, name: str | None = None):
+    """Import the curriculum `data` (written to `folder`, as `name` or after its code) and
+    return its first version."""
+    from lms.curricula.importer import import_paths
+    from lms.curricula.services import find_curriculum
+    from lms.database import utcnow
+
+    path = write(folder, name or f"{data['code']}.yaml", data)
+    import_paths(None, [path], now or utcnow())
+    return find_curriculum(data["code"], 1)

@@ -14,7 +14,7 @@ from lms.training import services as training
 
 from .. import factories
 from ..conftest import count_queries, km
-from .national import national_places
+from .national import admin_page, national_places, options
 
 SMALL = 30_000  # bytes: the same page with every facility listed was well over 100 KB
 
@@ -28,22 +28,13 @@ def _facility(code: str) -> Facility:
     return db.session.scalar(sa.select(Facility).where(Facility.code == code))
 
 
-def _options(html: str, name: str) -> list[str]:
-    select = html.split(f'name="{name}"', 1)[1].split("</select>")[0]
-    return [part.split('"')[0] for part in select.split('<option value="')[1:]]
-
-
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_the_cohort_form_picks_its_venue_by_search(client, login_as, national, curriculum, lang):
-    login_as(Role.ADMIN)
-    client.set_cookie("lang", lang)
-    client.get("/cohorts/new")
-    with count_queries() as queries:
-        response = client.get("/cohorts/new")
+    response, queries = admin_page(client, login_as, "/cohorts/new", lang)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and len(response.data) < SMALL
-    assert _options(html, "venue_id") == [""]
-    assert len(_options(html, "curriculum_id")) == 2  # a short list: a plain select
+    assert options(html, "venue_id") == [""]
+    assert len(options(html, "curriculum_id")) == 2  # a short list: a plain select
     assert 'name="curriculum_id-q"' not in html and 'name="venue_id-q"' in html
     assert queries.count <= 10, queries.statements
     step = client.post(
@@ -67,7 +58,7 @@ def test_a_quality_assessment_is_started_at_a_facility_found_by_name(client, log
         "/quality/assessments/new",
         data={"facility_id-q": "takeo referral", "facility_id-find": "1"},
     ).get_data(as_text=True)
-    listed = _options(html, "facility_id")
+    listed = options(html, "facility_id")
     assert len(listed) > 2 and "Choose a facility." not in html  # a search step, not a post
 
 
@@ -78,7 +69,7 @@ def test_an_assessor_finds_only_the_facilities_they_may_assess(client, login_as,
     db.session.commit()
     data = {"facility_id-q": "health centre", "facility_id-find": "1"}
     html = client.post("/quality/assessments/new", data=data).get_data(as_text=True)
-    ids = {int(v) for v in _options(html, "facility_id") if v}
+    ids = {int(v) for v in options(html, "facility_id") if v}
     codes = set(db.session.scalars(sa.select(Facility.code).where(Facility.id.in_(ids))))
     assert codes and all(code.startswith("21-") for code in codes)
     outside = _facility("12-NA-015")
@@ -122,6 +113,6 @@ def test_a_logbook_case_is_at_the_trainees_workplace_unless_another_is_found(
         response = client.get(url)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and len(response.data) < SMALL
-    assert _options(html, "facility_id") == ["", str(workplace.id)]
+    assert options(html, "facility_id") == ["", str(workplace.id)]
     assert f'<option value="{workplace.id}" selected>' in html
     assert queries.count <= 16, queries.statements

@@ -11,7 +11,7 @@ from lms.users.models import User
 
 from .. import factories
 from ..conftest import count_queries, km
-from ..orgunits.national import national_places
+from ..orgunits.national import admin_page, national_places, options
 from .test_views import FORM
 
 
@@ -20,22 +20,13 @@ def national(app):
     national_places()
 
 
-def _options(html: str, name: str) -> list[str]:
-    select = html.split(f'<select id="{name}" name="{name}"')[1].split("</select>")[0]
-    return [part.split('"')[0] for part in select.split('<option value="')[1:]]
-
-
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_the_form_stays_small_among_1305_facilities(client, login_as, national, lang):
-    login_as(Role.ADMIN)
-    client.set_cookie("lang", lang)
-    client.get("/users/new")
-    with count_queries() as queries:
-        response = client.get("/users/new")
+    response, queries = admin_page(client, login_as, "/users/new", lang)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert len(response.data) < 20_000, len(response.data)
-    assert _options(html, "facility_id") == [""]  # nothing listed until searched for
+    assert options(html, "facility_id") == [""]  # nothing listed until searched for
     hint = "Type part of the name or the code, then press Search: the list then holds what matches."
     assert (km(hint) if lang == "km" else hint) in html
     assert queries.count <= 8, queries.statements
@@ -52,7 +43,7 @@ def test_a_search_step_lists_the_matches_and_keeps_what_was_typed(client, login_
     assert response.status_code == 200
     assert User.query.filter_by(username=FORM["username"]).count() == 0  # nothing saved
     assert 'value="keo.sreymom"' in html and 'value="ស្រីមុំ"' in html  # kept
-    listed = _options(html, "facility_id")
+    listed = options(html, "facility_id")
     assert len(listed) == 26 and len(response.data) < 25_000  # the blank and the first 25
     more = "The first %(n)s matches for “%(text)s” are in the list."
     if lang == "km":
@@ -112,7 +103,7 @@ def test_a_short_list_is_a_plain_select(client, login_as, app):
     factories.facility(code="TK-HC-1")
     db.session.commit()
     html = client.get("/users/new").get_data(as_text=True)
-    assert len(_options(html, "facility_id")) == 2 and 'name="facility_id-q"' not in html
+    assert len(options(html, "facility_id")) == 2 and 'name="facility_id-q"' not in html
 
 
 def test_the_user_list_filters_by_workplace_found_by_name(client, login_as, national):

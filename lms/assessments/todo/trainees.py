@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
-from ...extensions import db
 from ...navigation import Fact, Todo
-from ...training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus
+from ...training import services as training
+from ...training.models import Cohort, CohortStatus, Enrolment
 from ...training.todo import both, cohort_group
 from ...users.models import User
 from .standing import Test, standing_of
@@ -20,18 +18,8 @@ from .standing import Test, standing_of
 def current_enrolments(user: User) -> list[Enrolment]:
     """The trainee's places in cohorts not closed yet, with cohorts and curricula (one
     query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .where(
-                Enrolment.trainee_id == user.id,
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-                Cohort.status != CohortStatus.CLOSED,
-            )
-            .options(joinedload(Enrolment.cohort).joinedload(Cohort.curriculum))
-            .order_by(Enrolment.id)
-        )
+    return training.enrolled_places(
+        Enrolment.trainee_id == user.id, Cohort.status != CohortStatus.CLOSED
     )
 
 

@@ -38,8 +38,12 @@ class ImportResult:
     updated: int = 0
     places: list[ImportedPlace] = field(default_factory=list)  # in the file's order
 
-    def keep(self, written: list) -> ImportResult:
-        """Note the rows written (flushed, so that new ones have their ids)."""
+    def recorded(self, actor, action: str, model, now: datetime, written: list) -> ImportResult:
+        """Audit the import (`action` on `model`'s type, with the counts) and note the rows
+        written (flushed, so that new ones have their ids)."""
+        audit.record_about(
+            actor, action, model.audit_type, now=now, created=self.created, updated=self.updated
+        )
         db.session.flush()
         self.places = [ImportedPlace(p.id, p.code, p.name_km, p.name_en) for p in written]
         return self
@@ -110,15 +114,7 @@ def import_districts(
         district.province_id = province.id
         district.name_km, district.name_en, district.active = row["name_km"], row["name_en"], active
         written.append(district)
-    audit.record_about(
-        actor,
-        "district.imported",
-        OperationalDistrict.audit_type,
-        now=now,
-        created=result.created,
-        updated=result.updated,
-    )
-    return result.keep(written)
+    return result.recorded(actor, "district.imported", OperationalDistrict, now, written)
 
 
 def import_facilities(
@@ -161,12 +157,4 @@ def import_facilities(
         facility.district_id = district.id if district else None
         facility.active = active
         written.append(facility)
-    audit.record_about(
-        actor,
-        "facility.imported",
-        Facility.audit_type,
-        now=now,
-        created=result.created,
-        updated=result.updated,
-    )
-    return result.keep(written)
+    return result.recorded(actor, "facility.imported", Facility, now, written)

@@ -60,6 +60,20 @@ def enrolment_of(user, cohort: Cohort) -> Enrolment | None:
     )
 
 
+def enrolled_places(*where, order_by=(Enrolment.id,)) -> list[Enrolment]:
+    """The places taken (enrolled) that meet `where` (on `Enrolment` and `Cohort`), with their
+    cohorts and curricula (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(Enrolment.status == EnrolmentStatus.ENROLLED, *where)
+            .options(joinedload(Enrolment.cohort).joinedload(Cohort.curriculum))
+            .order_by(*order_by)
+        )
+    )
+
+
 def can_view(user, cohort: Cohort) -> bool:
     """Managers and officers; trainees of the cohort, or any trainee while it is open."""
     if manages(user, cohort) or user.has_role(Role.OFFICER):

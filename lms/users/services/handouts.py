@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from ...audit import services as audit
 from ...errors import DomainError
 from ...extensions import db
-from ..models import HandoutEnd, PasswordHandout, User, password_handout_accounts
+from ..models import FullNames, HandoutEnd, PasswordHandout, User, password_handout_accounts
 from . import sealing
 from .accounts import reset_password
 from .imports import import_users
@@ -48,7 +48,7 @@ class Access(StrEnum):
 
 
 @dataclass(frozen=True)
-class Slip:
+class Slip(FullNames):
     """One person's temporary password, as a slip or a CSV row shows it."""
 
     user_id: int
@@ -59,14 +59,6 @@ class Slip:
     given_name_en: str
     password: str
     expires_at: datetime | None
-
-    @property
-    def full_name_km(self) -> str:
-        return f"{self.family_name_km} {self.given_name_km}"
-
-    @property
-    def full_name_en(self) -> str:
-        return f"{self.family_name_en} {self.given_name_en}"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,14 @@ def round_of_three(cohort, instructor, curriculum):
     return list(reversed(enrolments)), stations
 
 
+def enrol_many(instructor, cohort, n: int) -> list:
+    """`n` new trainees enrolled in the cohort (made large enough for them), committed."""
+    cohort.capacity = 100
+    enrolments = [training.enrol(instructor, cohort, factories.user(), utcnow()) for _ in range(n)]
+    db.session.commit()
+    return enrolments
+
+
 def assess(instructor, enrolment, instrument, *, passed=True, day=None, submit=True):
     """Record a checklist for the trainee: every item done (or the critical one not done)."""
     marks = {item.id: Mark.DONE for item in instrument.items}

@@ -14,11 +14,10 @@ from lms.auth.roles import Role
 from lms.database import utcnow
 from lms.extensions import db
 from lms.frameworks.models import Competency
-from lms.training import services as training
 
 from ... import factories
 from ...conftest import count_queries, km
-from .conftest import assess, full_name
+from .conftest import assess, enrol_many, full_name
 
 
 def _competency(code: str) -> Competency:
@@ -158,10 +157,8 @@ MATRIX_COUNTS: dict[str, set[int]] = {}
 def test_each_view_of_the_matrix_takes_the_same_queries(
     client, login, instructor, cohort, curriculum, n
 ):
-    cohort.capacity = 100
     osce = curriculum.instruments[0]
-    enrolments = [training.enrol(instructor, cohort, factories.user(), utcnow()) for _ in range(n)]
-    db.session.commit()
+    enrolments = enrol_many(instructor, cohort, n)
     for e in enrolments:
         assess(instructor, e, osce, passed=e.id % 2 == 0)
     assessments.propose_panel_decision(

@@ -14,7 +14,7 @@ from lms.training import services as training
 
 from ... import factories
 from ...conftest import count_queries, km
-from .conftest import assess, checklist_form, full_name
+from .conftest import assess, checklist_form, enrol_many, full_name
 
 TEXT = {
     "en": lambda message, **values: message % values if values else message,
@@ -87,24 +87,12 @@ def test_the_examiner_chooses_another_trainee(client, login, instructor, round_o
 
 def _other_cohort(instructor):
     from lms.curricula.services import find_curriculum
-    from lms.training.models import CohortStatus
 
     from ... import clock
 
-    return training.save_cohort(
-        None,
-        training.CohortData(
-            code="C-OTHER",
-            title_km="វគ្គ",
-            title_en="Other",
-            curriculum_id=find_curriculum("TST-CUR", 1).id,
-            start_date=clock.days(-3),
-            end_date=clock.days(3),
-            capacity=5,
-            status=CohortStatus.OPEN,
-            instructor_ids=[instructor.id],
-        ),
-        now=utcnow(),
+    curriculum = find_curriculum("TST-CUR", 1)
+    return factories.cohort(
+        curriculum, instructor, code="C-OTHER", title_en="Other", end_date=clock.days(3)
     )
 
 
@@ -183,10 +171,8 @@ CIRCUIT_COUNTS: set[int] = set()
 def test_the_circuit_form_takes_the_same_queries_for_any_cohort(
     client, login, instructor, cohort, curriculum, n
 ):
-    cohort.capacity = 100
     osce = curriculum.instruments[0]
-    enrolments = [training.enrol(instructor, cohort, factories.user(), utcnow()) for _ in range(n)]
-    db.session.commit()
+    enrolments = enrol_many(instructor, cohort, n)
     records = [assess(instructor, e, osce, passed=e.id % 2 == 0) for e in enrolments[1:]]
     login(instructor)
     with count_queries() as page:
