@@ -107,6 +107,9 @@ def record_checklist(enrolment_id: int, instrument_id: int):
             return redirect(url_for("assessments.show_record", record_id=done.value.id))
     today = local_today()
     at_station, saved = None, None
+    unmarked = set()
+    if form.form_errors and request.form.get("action") == "submit":
+        unmarked = {i.id for i in instrument.items if not request.form.get(f"item{i.id}")}
     if circuit:
         at_station = assessments.station(current_user, enrolment.cohort, instrument, today)
         saved = saved_record(enrolment.cohort, instrument)
@@ -118,6 +121,7 @@ def record_checklist(enrolment_id: int, instrument_id: int):
         errors=form.form_errors,
         marks=request.form,
         marks_enum=list(rules.Mark),
+        unmarked=unmarked,
         today=today,
         station=at_station,
         saved=saved,
