@@ -238,3 +238,28 @@ def test_another_trainee_does_not_see_the_test(client, login, online):
     login(factories.user(username="someone.else"))
     url = f"/enrolments/{o.enrolment.id}/tests/{o.test.id}"
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("policy, shown", [("none", False), ("score", True)])
+def test_the_evidence_page_keeps_a_hidden_score_from_the_trainee(
+    client, login, online, instructor, policy, shown
+):
+    """A test whose review shows nothing keeps its score off the matrix cell's evidence page
+    too, for the trainee; their instructor sees it."""
+    from lms.frameworks.models import Competency
+
+    o = online(n=2, per_page=2, review=policy, minutes=None)
+    url, attempt = _start(client, login, o)
+    right = o.right(attempt)
+    first = next(iter(right))
+    data = {"attempt": attempt.id, "page": 1, "action": "finish", "confirmed": "1"}
+    client.post(url, data={**data, f"q{first}": right[first]})
+    competency = db.session.scalar(sa.select(Competency).where(Competency.code == "D1.2"))
+    evidence = f"/enrolments/{o.enrolment.id}/competencies/{competency.id}"
+    page = client.get(evidence).get_data(as_text=True)
+    assert "Attempt 1" in page
+    assert ("50%" in page) is shown
+    client.post("/logout")
+    login(instructor)
+    staff = client.get(evidence).get_data(as_text=True)
+    assert "50%" in staff, staff[staff.find("<main") :]
