@@ -173,4 +173,4 @@ def test_the_pages_take_a_fixed_number_of_queries(client, login_as, n):
     with count_queries() as slips:
         assert client.post(url + "/slips").status_code == 200
     assert page.count <= 8, page.statements
-    assert slips.count <= 16, slips.statements
+    assert slips.count <= 19, slips.statements  # with the lock that lets one of two clicks win

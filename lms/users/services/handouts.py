@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ...audit import services as audit
+from ...database import acquire_lock
 from ...errors import DomainError
 from ...extensions import db
 from ..models import FullNames, HandoutEnd, PasswordHandout, User, password_handout_accounts
@@ -135,10 +136,11 @@ def handout_access(
     """Whether the passwords (or, with `part`, that part) can be given with `key` now."""
     if handout.sealed is None or now >= handout.held_until:
         return Access.ENDED
-    if part is not None and _taken_at(handout, part) is not None:
-        return Access.ALREADY
+    # The key first: whoever lacks it learns nothing of what was taken when.
     if _passwords(handout, key) is None:
         return Access.ELSEWHERE
+    if part is not None and _taken_at(handout, part) is not None:
+        return Access.ALREADY
     return Access.HELD
 
 
@@ -163,8 +165,13 @@ def reveal(actor, handout: PasswordHandout, key: bytes | None, part: Part, now: 
     were taken, the passwords are wiped. Anything else gets no slips and says why (handouts
     past their time are wiped on the way)."""
     end_expired(now)
+    acquire_lock(f"handout:{handout.id}")  # two clicks or two tabs: one of them gets the slips
+    db.session.refresh(handout)
     found = handout_access(handout, key, now, part)
     if found != Access.HELD:
+        audit.record(
+            actor, "password_handout.refused", handout, now=now, part=part.value, why=found.value
+        )
         return Revealed(found, [])
     passwords = _passwords(handout, key)
     slips = [
@@ -220,7 +227,18 @@ def reset_again(actor, handout: PasswordHandout, now: datetime) -> tuple[Passwor
         raise DomainError(
             _l("Every account of this list has chosen its own password: none was reset.")
         )
-    if handout.sealed is not None:
-        _end(handout, HandoutEnd.RESET, now)
+    # Every batch still holding these accounts' passwords ends: they would no longer work.
+    holding = db.session.scalars(
+        sa.select(PasswordHandout)
+        .join(password_handout_accounts)
+        .where(
+            PasswordHandout.sealed.is_not(None),
+            password_handout_accounts.c.user_id.in_([u.id for u in accounts]),
+        )
+        .distinct()
+    )
+    for held in {handout, *holding}:
+        if held.sealed is not None:
+            _end(held, HandoutEnd.RESET, now)
     fresh = [(user, reset_password(actor, user, now)) for user in accounts]
     return hold(actor, fresh, now, replaces=handout)
