@@ -26,7 +26,8 @@ def test_assess_validate_scorecard_needs(visit, language):
         "#facility_id", f"s => [...s.options].find(o => o.text.endsWith('{FACILITY}')).value"
     )
     page.select_option("#facility_id", option)
-    page.click("main form button.primary")
+    with page.expect_navigation():
+        page.click("main form button.primary")
     assert re.search(r"/quality/assessments/\d+/domains/1$", page.url), page.url
     assessment = re.search(r"/assessments/(\d+)/", page.url).group(1)
     lead.check("domain-1")
@@ -39,10 +40,14 @@ def test_assess_validate_scorecard_needs(visit, language):
             if number:
                 number.fill(number.get_attribute("max") or "20")
         following = page.query_selector("button[value=next]")
+        # Each press loads the next page: wait for it, or the loop would fill the old one.
+        with page.expect_navigation():
+            if following is None:
+                page.click("button[value=done]")
+            else:
+                following.click()
         if following is None:
-            page.click("button[value=done]")
             break
-        following.click()
     lead.check("summary")
     page.click(f"form[action$='/assessments/{assessment}/submit'] button")
     assert page.wait_for_selector(".flash-success")
