@@ -73,6 +73,8 @@ class Form(FlaskForm):
     a picker's search step (`PickerField`) is not a submission: the form is shown again."""
 
     class Meta:
+        refill = True  # shows the kept post on the GET after logging in again
+
         def get_translations(self, form):
             return _TRANSLATIONS
 
@@ -85,7 +87,7 @@ class Form(FlaskForm):
 
         def wrap_formdata(self, form, formdata):
             # The GET after logging in again shows the post that was kept (lms/auth/keeping.py).
-            kept = g.get("kept_form") if self.csrf and not _is_submitted() else None
+            kept = g.get("kept_form") if self.refill and not _is_submitted() else None
             if formdata is _Auto and kept is not None:
                 return kept
             return super().wrap_formdata(form, formdata)
@@ -114,6 +116,7 @@ class FilterForm(Form):
 
     class Meta:
         csrf = False
+        refill = False  # its data is the URL's, never a kept post
 
     def read(self):
         """Check the filters from the URL; a choice that is not offered filters nothing."""
