@@ -16,6 +16,7 @@ from flask import current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException
 
 from .. import web
 from ..database import utcnow
@@ -36,17 +37,17 @@ def same_origin() -> bool:
     return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
 
 
-def keepable_fields() -> list[tuple[str, str]] | None:
+def keepable_fields(path: str | None = None) -> list[tuple[str, str]] | None:
     """The fields of this post worth keeping, or None when it is not a form of a page that a
-    GET shows again (a known endpoint, same origin). Never files, passwords or tokens."""
-    rule, endpoint = request.url_rule, request.endpoint or ""
-    if (
-        request.method != "POST"
-        or rule is None
-        or "GET" not in (rule.methods or ())
-        or endpoint.partition(".")[0] in NOT_FOR
-        or not same_origin()
-    ):
+    GET shows again (a known endpoint, same origin; `path`, the page, is this one by default).
+    Never files, passwords or tokens."""
+    if request.method != "POST" or not same_origin():
+        return None
+    try:
+        endpoint, _args = current_app.url_map.bind(request.host).match(path or request.path)
+    except HTTPException:  # no page there, or none that a GET shows
+        return None
+    if endpoint.partition(".")[0] in NOT_FOR:
         return None
     return [
         (name, value)
@@ -55,13 +56,13 @@ def keepable_fields() -> list[tuple[str, str]] | None:
     ]
 
 
-def keep_post(user_id: int | None, path: str | None = None) -> bool:
+def keep_post(user_id: int | None, path: str | None = None, notice: str = "kept") -> bool:
     """Keep this post's fields for `user_id` (the account its session named), to come back on
     the GET of `path` (this page by default). Whether anything was kept."""
-    fields = keepable_fields()
-    if not user_id or fields is None:
-        return False
     path = path or request.path
+    fields = keepable_fields(path)
+    if not user_id or not fields:  # nothing typed: nothing to keep
+        return False
     done = web.run(
         lambda: pending.keep_submission(
             user_id, path, fields, utcnow(), current_app.config["LMS_PENDING_MINUTES"]
@@ -74,6 +75,7 @@ def keep_post(user_id: int | None, path: str | None = None) -> bool:
         "token": kept.token,
         "key": base64.urlsafe_b64encode(kept.key).decode(),
         "path": kept.path,
+        "notice": notice,
     }
     return True
 
@@ -105,7 +107,10 @@ def refill():
     if done and done.value is not None:
         g.kept_form = ImmutableMultiDict(done.value)
         request.form = g.kept_form  # the page reads it as it reads a post
-        flash(_("Your work was kept: check it and submit again."), "info")
+        if marker.get("notice") == "language":
+            flash(_("What you typed is still here. Nothing was sent yet."), "info")
+        else:
+            flash(_("Your work was kept: check it and submit again."), "info")
     return None
 
 

@@ -120,3 +120,46 @@ def test_a_wtforms_form_comes_back_filled_in(client, login, enrolled, instructor
     assert 'value="87.5"' in html and clock.days(-2).isoformat() in html
     assert "Retake of the first paper" in html
     assert _records() == 0
+
+
+LANGUAGE_KEPT = "What you typed is still here. Nothing was sent yet."
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_switching_language_mid_checklist_keeps_the_marks(
+    client, login, enrolled, instructor, language
+):
+    url, data = _checklist(enrolled)
+    login(instructor)
+    client.set_cookie("lang", language)
+    page = client.get(url).get_data(as_text=True)
+    # The language buttons send the checklist's own form, to the switch.
+    assert page.count('form="work" formaction="/language?next=') == 2
+    other = "en" if language == "km" else "km"
+    switch = f"/language?next={url}"
+    response = client.post(switch, data={**data, "language": other}, headers=SAME_SITE)
+    assert response.status_code == 302 and response.headers["Location"] == url
+    html = client.get(url).get_data(as_text=True)
+    assert f'<html lang="{other}">' in html
+    assert _t(LANGUAGE_KEPT, other) in html
+    assert 'value="done" checked' in html and "Good hand washing ល្អ" in html
+    assert _records() == 0
+
+
+def test_switching_language_on_a_wtforms_form_keeps_it(client, login, enrolled, instructor):
+    enrolment, _trainee, instruments = enrolled
+    url = f"/enrolments/{enrolment.id}/instruments/{instruments['KT'].id}/paper"
+    login(instructor)
+    client.set_cookie("lang", "en")
+    data = {"score_percent": "61", "comments": "Second sitting", "language": "km"}
+    client.post(f"/language?next={url}", data=data, headers=SAME_SITE)
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="61"' in html and "Second sitting" in html and km(LANGUAGE_KEPT) in html
+
+
+def test_the_plain_switcher_on_other_pages_keeps_nothing(client, login, instructor):
+    login(instructor)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'formaction="/language' not in page
+    client.post("/language", data={"language": "en", "next": "/account"}, headers=SAME_SITE)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingSubmission)) == 0
