@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from .audit.services import client_ip
+    from .auth import keeping
     from .auth.access import enforce_access
     from .auth.sessions import require_password_change
     from .main import errors, security
@@ -136,6 +137,7 @@ def _register_hooks(app: Flask) -> None:
 
     app.before_request(require_password_change)
     app.before_request(enforce_access)
+    app.before_request(keeping.refill)  # after the access check: the page is theirs to see
     security.init_app(app)
     errors.init_app(app)
 

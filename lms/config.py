@@ -120,6 +120,7 @@ def from_environment() -> dict:
         "LMS_IDLE_MINUTES_STAFF": _int(
             "LMS_IDLE_MINUTES_STAFF", DEFAULTS["LMS_IDLE_MINUTES_STAFF"]
         ),
+        "LMS_PENDING_MINUTES": _int("LMS_PENDING_MINUTES", DEFAULTS["LMS_PENDING_MINUTES"]),
         "LMS_IDLE_MINUTES_TRAINEE": _int(
             "LMS_IDLE_MINUTES_TRAINEE", DEFAULTS["LMS_IDLE_MINUTES_TRAINEE"]
         ),
@@ -147,6 +148,8 @@ DEFAULTS: dict = {
     "LMS_IDLE_MINUTES_STAFF": 30,
     "LMS_IDLE_MINUTES_TRAINEE": 120,
     "LMS_TEMPORARY_PASSWORD_HOURS": 72,
+    # A form posted after its session ended is kept this long for its author to log in again.
+    "LMS_PENDING_MINUTES": 30,
     "LMS_HSTS_SUBDOMAINS": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "BABEL_DEFAULT_LOCALE": "km",

@@ -7,11 +7,12 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar
 
-from flask import get_template_attribute
+from flask import g, get_template_attribute
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.form import _Auto, _is_submitted
 from wtforms import (
     FieldList,
     FormField,
@@ -72,6 +73,8 @@ class Form(FlaskForm):
     a picker's search step (`PickerField`) is not a submission: the form is shown again."""
 
     class Meta:
+        refill = True  # shows the kept post on the GET after logging in again
+
         def get_translations(self, form):
             return _TRANSLATIONS
 
@@ -81,6 +84,13 @@ class Form(FlaskForm):
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(nfc_filter)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def wrap_formdata(self, form, formdata):
+            # The GET after logging in again shows the post that was kept (lms/auth/keeping.py).
+            kept = g.get("kept_form") if self.refill and not _is_submitted() else None
+            if formdata is _Auto and kept is not None:
+                return kept
+            return super().wrap_formdata(form, formdata)
 
     def searching(self) -> bool:
         """Whether this post is a picker's search step: a search button (or Enter) was
@@ -106,6 +116,7 @@ class FilterForm(Form):
 
     class Meta:
         csrf = False
+        refill = False  # its data is the URL's, never a kept post
 
     def read(self):
         """Check the filters from the URL; a choice that is not offered filters nothing."""

@@ -40,3 +40,17 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime]
     next_at: Mapped[datetime | None]
+
+
+class PendingSubmission(db.Model):
+    """A form post that arrived after its session or its CSRF token had ended, kept sealed for
+    a short time so that its owner, once logged in again, finds the form filled in. The key
+    that opens it is in the browser's signed cookie, not here."""
+
+    __tablename__ = "pending_submissions"
+    token: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(500))
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

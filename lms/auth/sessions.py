@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url, login_user, logout_user
@@ -17,7 +17,7 @@ from flask_login import current_user, login_url, login_user, logout_user
 from ..database import utcnow
 from ..extensions import login_manager
 from ..i18n import format_number
-from . import services
+from . import keeping, services
 
 SESSION_KEY = "sid"
 SEEN_KEY = "seen"  # when this browser last made a request (seconds), for the idle timeout
@@ -43,7 +43,9 @@ def init_app(app) -> None:
 def ask_to_log_in():
     """To the login page, coming back here afterwards. The home page is where everyone starts:
     opening it is no mistake, so it gets no "please log in" message."""
-    if request.path != "/":
+    if request.method == "POST" and keeping.keep_post(g.get("ended_session_user_id")):
+        flash(_("Your work on this page was kept. Log in again to check it and send it."), "info")
+    elif request.path != "/":
         flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, request.url))
 
@@ -58,6 +60,9 @@ def load_user(user_id: str):
     except (TypeError, ValueError):
         return None
     now = utcnow()
+    # The signed cookie names this account even once its session has ended: a form it posts
+    # then is kept for this account only (see keeping.py).
+    g.ended_session_user_id = uid
     user = services.user_for_session(token, uid, now)
     if user is None:
         return None
@@ -73,6 +78,7 @@ def load_user(user_id: str):
             "info",
         )
         return None
+    g.pop("ended_session_user_id", None)
     if not isinstance(seen, int | float) or now.timestamp() - seen >= SEEN_EVERY:
         session[SEEN_KEY] = int(now.timestamp())  # the signed cookie keeps it: no write per page
     return user
@@ -80,8 +86,11 @@ def load_user(user_id: str):
 
 def log_in(user) -> None:
     """Start a fresh session for `user`: a new token, and nothing kept from before (the
-    caller commits)."""
+    caller commits), but the work kept from the session that ended."""
+    kept = keeping.carry_over()
     session.clear()
+    if kept:
+        session[keeping.KEPT_KEY] = kept
     token = services.start_session(user, request.remote_addr, request.user_agent.string, utcnow())
     session[SESSION_KEY] = token
     session[SEEN_KEY] = int(utcnow().timestamp())

@@ -2,11 +2,14 @@
 
 import time
 
-from flask import render_template
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..auth import keeping
 from ..extensions import db, limiter
 from ..i18n import format_number
 
@@ -61,6 +64,15 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        # The token ended while the form was open: keep what was typed for the account the
+        # session names, and show the form again (after logging in, if that ended too).
+        if keeping.keep_post(keeping.session_owner()):
+            if current_user.is_authenticated:
+                return redirect(request.full_path if request.query_string else request.path)
+            flash(
+                _("Your work on this page was kept. Log in again to check it and send it."), "info"
+            )
+            return redirect(login_url("auth.login", request.url))
         return render_error(
             400,
             _l(

@@ -1,10 +1,13 @@
 """The home page, the language switcher, one's own account and the health check."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import web
+from ..auth import keeping
 from ..auth.access import login_required, public
 from ..auth.roles import Role
 from ..auth.sessions import safe_next
@@ -61,7 +64,11 @@ def set_language():
     if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     language = request.form.get("language", "")
-    response = redirect(safe_next(request.form.get("next")))
+    back = safe_next(request.form.get("next") or request.args.get("next"))
+    # A page's form may send its fields here (its language buttons name it): they come back,
+    # not sent, on the page in the other language (lms/auth/keeping.py).
+    keeping.keep_post(keeping.session_owner(), urlsplit(back).path, notice="language")
+    response = redirect(back)
     if language in current_app.config["LMS_LANGUAGES"]:
         response.set_cookie(
             LANGUAGE_COOKIE,

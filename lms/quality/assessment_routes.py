@@ -133,6 +133,8 @@ def capture_domain(assessment_id: int, number: int):
         # The refused answers stay on the page, each with what is wrong with it.
         errors = outcome.error.errors
         assessment = services.load_assessment(assessment_id)
+    elif request.form:  # the GET after logging in again: the answers that were kept
+        values = _answers_from(request.form, domain)
     return render_template(
         "quality/capture.html",
         a=assessment,
