@@ -86,6 +86,7 @@ def _import_models() -> None:
     from .frameworks import models as _frameworks  # noqa: F401
     from .orgunits import models as _orgunits  # noqa: F401
     from .quality import models as _quality  # noqa: F401
+    from .receipts import models as _receipts  # noqa: F401
     from .training import models as _training  # noqa: F401
     from .users import models as _users  # noqa: F401
 
@@ -124,6 +125,7 @@ def _register_hooks(app: Flask) -> None:
     from .auth.access import enforce_access
     from .auth.sessions import require_password_change
     from .main import errors, security
+    from .receipts import guard as receipt_guard
 
     @app.before_request
     def _remember_client_ip():
@@ -140,6 +142,7 @@ def _register_hooks(app: Flask) -> None:
     app.before_request(keeping.refill)  # after the access check: the page is theirs to see
     security.init_app(app)
     errors.init_app(app)
+    receipt_guard.init_app(app)
 
     static_versions: dict[str, str] = {}
 

@@ -26,6 +26,7 @@ from flask import abort, flash, redirect
 from .errors import DomainError, Forbidden, ImportRejected, NotFound, RowError
 from .extensions import MAX_ID, db
 from .forms import apply_error
+from .receipts import guard as receipt_guard
 
 T = TypeVar("T")
 Message = str | Callable[[Any], str] | None
@@ -72,7 +73,11 @@ def run(action: Callable[[], T], *, form=None, success: Message = None) -> Outco
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    if receipt_guard.deferring():  # an idempotent post: committed with its receipt
+        db.session.flush()
+        receipt_guard.ran()
+    else:
+        db.session.commit()
     message = success(value) if callable(success) else success
     if message:
         flash(str(message), "success")

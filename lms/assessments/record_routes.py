@@ -19,6 +19,7 @@ from ..auth.access import roles_required
 from ..database import utcnow
 from ..forms import Form
 from ..i18n import local_today
+from ..receipts.guard import idempotent
 from ..training import services as training
 from . import rules
 from . import services as assessments
@@ -68,6 +69,7 @@ def posted_photo() -> assessments.Photo | None:
     methods=["GET", "POST"],
 )
 @roles_required(*STAFF)
+@idempotent
 def record_checklist(enrolment_id: int, instrument_id: int):
     enrolment = viewable_enrolment(enrolment_id, manage=True)
     instrument = plan_instrument(enrolment, instrument_id)

@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..forms import Form
 from ..i18n import format_number, local_moment, local_today, localised, localised_digits
 from ..orgunits.forms import FacilityFinder
+from ..receipts.guard import idempotent
 from . import online_rules, online_sheets, online_tests
 from . import services as assessments
 from .forms import LogbookEntryForm
@@ -25,6 +26,7 @@ from .routes import bp, own_enrolment, plan_instrument
 
 @bp.route("/enrolments/<int:enrolment_id>/logbook/<int:instrument_id>", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def logbook(enrolment_id: int, instrument_id: int):
     enrolment = own_enrolment(enrolment_id)
     instrument = plan_instrument(enrolment, instrument_id)

@@ -14,6 +14,7 @@ from ..forms import Form
 from ..i18n import format_number, local_today, localised
 from ..orgunits import services as orgunits
 from ..orgunits.forms import FacilityFinder
+from ..receipts.guard import idempotent
 from . import services
 from .forms import ReasonForm, StartForm
 from .routes import assessment_for_user, assessors, bp
@@ -108,6 +109,7 @@ def _after_saving(assessment_id: int, number: int, count: int) -> str:
 
 @bp.route("/assessments/<int:assessment_id>/domains/<int:number>", methods=["GET", "POST"])
 @assessors
+@idempotent
 def capture_domain(assessment_id: int, number: int):
     assessment = assessment_for_user(assessment_id)
     tool = services.load_tool(assessment.tool_id)
