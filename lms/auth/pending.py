@@ -14,14 +14,11 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .. import sealing
 from ..extensions import db
 from .models import PendingSubmission
 
-KEY_BYTES = 32
-_NONCE_BYTES = 12
 MAX_BYTES = 64 * 1024  # a checklist with long comments is a few KB
 
 
@@ -57,9 +54,8 @@ def keep_submission(
             (PendingSubmission.expires_at <= now) | (PendingSubmission.user_id == user_id)
         )
     )
-    token, key = secrets.token_urlsafe(16), secrets.token_bytes(KEY_BYTES)
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    sealed = nonce + AESGCM(key).encrypt(nonce, payload, _context(token, user_id))
+    token, key = secrets.token_urlsafe(16), sealing.new_key()
+    sealed = sealing.seal(key, payload, _context(token, user_id))
     db.session.add(
         PendingSubmission(
             token=token,
@@ -81,13 +77,9 @@ def take_submission(user_id: int, token: str, key: bytes, now: datetime):
     if row is None or row.user_id != user_id:
         return None
     db.session.delete(row)
-    if row.expires_at <= now or not isinstance(key, bytes) or len(key) != KEY_BYTES:
+    if row.expires_at <= now:
         return None
-    sealed = row.sealed
-    try:
-        payload = AESGCM(key).decrypt(
-            sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], _context(token, user_id)
-        )
-    except (InvalidTag, ValueError):
+    payload = sealing.unseal(key, row.sealed, _context(token, user_id))
+    if payload is None:
         return None
     return [(str(name), str(value)) for name, value in json.loads(payload)]

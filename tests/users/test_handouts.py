@@ -6,6 +6,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from lms import sealing
 from lms.audit.models import AuditEvent
 from lms.auth.passwords import verify_password
 from lms.auth.roles import Role
@@ -13,8 +14,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.users import services
 from lms.users.models import HandoutEnd, PasswordHandout, User
-from lms.users.services import sealing
-from lms.users.services.handouts import Access, Part, end_expired
+from lms.users.services.handouts import SEALED_FOR, Access, Part, end_expired
 
 from .. import clock, factories
 
@@ -43,15 +43,17 @@ def _events(action: str) -> list[AuditEvent]:
 
 def test_sealing_opens_only_with_its_key_and_unchanged_bytes():
     key = sealing.new_key()
-    sealed = sealing.seal(key, b"ABCD-EFGH-JKLM")
+    sealed = sealing.seal(key, b"ABCD-EFGH-JKLM", SEALED_FOR)
     assert b"ABCD" not in sealed
-    assert sealing.unseal(key, sealed) == b"ABCD-EFGH-JKLM"
-    assert sealing.unseal(sealing.new_key(), sealed) is None
-    assert sealing.unseal(None, sealed) is None
+    assert sealing.unseal(key, sealed, SEALED_FOR) == b"ABCD-EFGH-JKLM"
+    assert sealing.unseal(sealing.new_key(), sealed, SEALED_FOR) is None
+    assert sealing.unseal(None, sealed, SEALED_FOR) is None
     tampered = sealed[:20] + bytes([sealed[20] ^ 1]) + sealed[21:]
-    assert sealing.unseal(key, tampered) is None
-    assert sealing.unseal(key, sealing.seal(key, b"")) == b""
-    assert sealing.seal(key, b"same") != sealing.seal(key, b"same")  # a fresh nonce each time
+    assert sealing.unseal(key, tampered, SEALED_FOR) is None
+    assert sealing.unseal(key, sealing.seal(key, b"", SEALED_FOR), SEALED_FOR) == b""
+    assert sealing.seal(key, b"same", SEALED_FOR) != sealing.seal(
+        key, b"same", SEALED_FOR
+    )  # a fresh nonce each time
 
 
 # --- Held, then given once -------------------------------------------------------------------
@@ -60,7 +62,7 @@ def test_sealing_opens_only_with_its_key_and_unchanged_bytes():
 def test_the_passwords_are_held_sealed_and_nowhere_in_clear(imported):
     handout, key = imported
     assert [u.username for u in handout.accounts] == ["keo.sreymom", "ly.vanna"]
-    passwords = json.loads(sealing.unseal(key, handout.sealed))
+    passwords = json.loads(sealing.unseal(key, handout.sealed, SEALED_FOR))
     assert len(passwords) == 2
     for user in handout.accounts:
         password = passwords[str(user.id)]

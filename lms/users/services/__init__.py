@@ -3,7 +3,7 @@
 Callers use this package as one module (`from lms.users import services`); the rules live in
 its parts: `accounts` (an account's values; create, update, deactivate, reset the password),
 `assignments` (who worked where, when), `imports` (accounts from CSV), `handouts` (their
-temporary passwords, printed and downloaded once; `sealing` holds them meanwhile),
+temporary passwords, printed and downloaded once; `lms.sealing` holds them meanwhile),
 `professions` (cadres and councils) and `search` (the list of users and its counts).
 """
 

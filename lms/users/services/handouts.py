@@ -2,7 +2,7 @@
 passwords are reset again) get slips to print and a CSV file to download, each once, by the
 administrator who made them and for a short time only; then the passwords are wiped.
 
-The passwords are held sealed (`sealing`): the database keeps the sealed bytes and the key
+The passwords are held sealed (`lms.sealing`): the database keeps the sealed bytes and the key
 goes back to the caller, which keeps it in that administrator's browser session only. Another
 administrator, or the same one in another browser or after logging out, sees the list of
 accounts but not the passwords, and may reset them again.
@@ -20,16 +20,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from ... import sealing
 from ...audit import services as audit
 from ...database import acquire_lock
 from ...errors import DomainError
 from ...extensions import db
 from ..models import FullNames, HandoutEnd, PasswordHandout, User, password_handout_accounts
-from . import sealing
 from .accounts import reset_password
 from .imports import import_users
 
 HELD_FOR = timedelta(minutes=30)  # "a short time": long enough to print and hand out
+
+
+SEALED_FOR = b"lms password handout"  # bound into the seal: these bytes hold nothing else
 
 
 class Part(StrEnum):
@@ -88,7 +91,7 @@ def hold(
         created_at=now,
         held_until=now + HELD_FOR,
         replaces_id=replaces.id if replaces else None,
-        sealed=sealing.seal(key, payload),
+        sealed=sealing.seal(key, payload, SEALED_FOR),
     )
     handout.accounts = [user for user, _ in accounts]
     db.session.add(handout)
@@ -122,7 +125,7 @@ def handout_accounts(handout: PasswordHandout) -> list[User]:
 
 
 def _passwords(handout: PasswordHandout, key: bytes | None) -> dict[str, str] | None:
-    opened = sealing.unseal(key, handout.sealed)
+    opened = sealing.unseal(key, handout.sealed, SEALED_FOR)
     return None if opened is None else json.loads(opened)
 
 
